@@ -1,0 +1,430 @@
+/*
+ * qpybak - backup and restore of important files on embedded devices.
+ *
+ * This header is the whole public API and its manual.
+ *
+ * A read-only backup partition (mounted at /bak) holds the factory copies of
+ * the tracked files and their checksums; at every boot qpybak checks the
+ * read-write user partition (mounted at /usr) and puts back, from the backup
+ * partition, every tracked file that is missing or damaged.  The formats and
+ * paths are those of QuecPython's "backup restoration" feature.
+ *
+ *   /bak/backup_restore.json    enable flag            {"enable": 1}
+ *   /bak/checksum.json          backup manifest        factory checksums
+ *   /bak/usr/...                factory copies         /bak/usr/main.py
+ *   /usr/checksum.json          user manifest          current checksums
+ *   /usr/.qpybak/checksum.json  shadow user manifest   (qpybak's own)
+ *   /usr/.qpybak/boot.json      last boot report       (only when needed)
+ *
+ * Rules that hold for every function here:
+ * - No heap, no global mutable state.  Every function works in the caller's
+ *   work buffer (struct qpybak_config.buffer) and a bounded amount of stack;
+ *   neither grows with the number or the size of the tracked files.
+ * - All storage goes through the port (struct qpybak_port).  Paths given to
+ *   the port are device paths ("/usr/main.py", "/bak/checksum.json").
+ * - Errors are negative values; a port's own negative error codes are passed
+ *   through unchanged.  Zero is success; positive values are results.
+ * - Nothing here prints.  Progress and outcomes reach the caller through the
+ *   result structure and the optional event callback.
+ *
+ * RAM cost: the work buffer (QPYBAK_BUFFER_MIN bytes at least, see
+ * qpybak_buffer_min()) plus about 1 KiB of stack.  A larger buffer makes the
+ * duplicate-name check and the file reads faster; nothing else changes.
+ */
+#ifndef QPYBAK_H
+#define QPYBAK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define QPYBAK_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- errors */
+
+/* Negative errno-style values, as littlefs does, so that a port built on a
+ * POSIX-like file system can return -errno unchanged. */
+enum qpybak_error {
+    QPYBAK_ERR_OK = 0,
+    QPYBAK_ERR_NOENT = -2,        /* no such file or directory */
+    QPYBAK_ERR_IO = -5,           /* the medium failed */
+    QPYBAK_ERR_NOMEM = -12,       /* the work buffer is too small */
+    QPYBAK_ERR_EXIST = -17,       /* already exists */
+    QPYBAK_ERR_NOTDIR = -20,      /* a path component is not a directory */
+    QPYBAK_ERR_ISDIR = -21,       /* a directory where a file belongs */
+    QPYBAK_ERR_INVAL = -22,       /* invalid argument or path */
+    QPYBAK_ERR_FBIG = -27,        /* file larger than 4 GiB - 1 */
+    QPYBAK_ERR_NOSPC = -28,       /* no space left */
+    QPYBAK_ERR_ROFS = -30,        /* read-only file system */
+    QPYBAK_ERR_NAMETOOLONG = -36, /* path longer than the name limit */
+    QPYBAK_ERR_LOOP = -40,        /* a symbolic link where none may be */
+    QPYBAK_ERR_CORRUPT = -84      /* not valid JSON of the expected shape */
+};
+
+/* A short human-readable name for an error ("no such file"), never NULL. */
+const char *qpybak_strerror(int err);
+
+/* ---------------------------------------------------------------- CRC-32 */
+
+/* The seed QuecPython's file_crc32.calc uses.  With it the CRC register starts
+ * at zero, and the result equals zlib's crc32(0xFFFFFFFF, data, len). */
+#define QPYBAK_CRC_SEED 0xFFFFFFFFu
+
+/* CRC-32 (reflected polynomial 0xEDB88320, pre- and post-inverted) chained
+ * like zlib's: crc = qpybak_crc32(crc, buf, len) over the chunks in order.
+ * Start a QuecPython-compatible checksum with QPYBAK_CRC_SEED.  Which
+ * implementation runs is a build choice (see QPYBAK_CRC_TABLE in
+ * src/crc32.c); all give the same results. */
+uint32_t qpybak_crc32(uint32_t crc, const void *buf, size_t len);
+
+/* The portable implementations, always available for tests and benchmarks:
+ * one 256-entry (1 KiB) table, or slicing-by-8 over eight tables (8 KiB). */
+uint32_t qpybak_crc32_table1(uint32_t crc, const void *buf, size_t len);
+uint32_t qpybak_crc32_slice8(uint32_t crc, const void *buf, size_t len);
+
+/* Writes the checksum the way QuecPython prints it, "0x%08x" (11 bytes with
+ * the terminating NUL), and returns out. */
+#define QPYBAK_CRC_STR_SIZE 11
+char *qpybak_crc_format(uint32_t crc, char out[QPYBAK_CRC_STR_SIZE]);
+
+/* ------------------------------------------------------------------ port */
+
+/* Flags of qpybak_port.open.  QPYBAK_O_WRITE always means: create the file
+ * if needed and truncate it to zero length. */
+#define QPYBAK_O_READ 0x1
+#define QPYBAK_O_WRITE 0x2
+
+enum qpybak_type { QPYBAK_TYPE_FILE = 1, QPYBAK_TYPE_DIR = 2, QPYBAK_TYPE_OTHER = 3 };
+
+struct qpybak_stat {
+    enum qpybak_type type;
+    uint64_t size; /* bytes, for files */
+};
+
+/*
+ * The storage port: a table of file operations and a context pointer.  Paths
+ * are device paths under "/usr" or "/bak" (NUL-terminated, '/'-separated,
+ * already validated: no "." or ".." components, no empty components).  Each
+ * operation returns zero or a non-negative result on success and a negative
+ * error on failure (QPYBAK_ERR_NOENT when a path does not exist; any other
+ * negative value, its own codes included, is passed through to the caller).
+ *
+ * The contract, which the core relies on and docs/porting.md explains:
+ * - open:   returns a non-negative handle.  At most five files are open at
+ *           once (two manifests, the report, a copy's source and target).  It must not follow a symbolic link anywhere in the path,
+ *           and must not open anything but a regular file (a directory is
+ *           QPYBAK_ERR_ISDIR).  QPYBAK_O_WRITE creates or truncates.
+ * - read:   reads up to len bytes at the current position; returns the count,
+ *           0 at end of file.  Short reads are allowed anywhere.
+ * - write:  writes up to len bytes, returns the count; a short count is
+ *           retried by the core, zero or negative is an error.  After a
+ *           failed write the file's content is undefined, but it is never
+ *           made visible under the target name: the core only writes
+ *           temporary files and renames them after a successful sync.
+ * - sync:   returns only when everything written to the handle is durable.
+ * - close:  releases the handle (also after errors).
+ * - stat:   type and size of a path, without following a symbolic link.
+ * - rename: atomically replaces `to` with `from` (both in one directory): after
+ *           a power cut, `to` is either the old or the new file, never torn
+ *           or missing.  littlefs and POSIX rename give this; FatFs needs
+ *           care (see docs/porting.md).
+ * - remove: removes a file (or an empty directory).
+ * - mkdir:  creates one directory; QPYBAK_ERR_EXIST if it is there.
+ * - list:   optional (may be NULL).  Calls fn once for each entry of a
+ *           directory with its name (no path) and type; fn returning
+ *           non-zero stops the listing with that value.  Used only to find
+ *           staged FOTA files and stale temporary files.
+ */
+struct qpybak_port {
+    void *ctx;
+    int (*open)(void *ctx, const char *path, int flags);
+    int (*read)(void *ctx, int handle, void *buf, size_t len);
+    int (*write)(void *ctx, int handle, const void *buf, size_t len);
+    int (*sync)(void *ctx, int handle);
+    int (*close)(void *ctx, int handle);
+    int (*stat)(void *ctx, const char *path, struct qpybak_stat *st);
+    int (*rename)(void *ctx, const char *from, const char *to);
+    int (*remove)(void *ctx, const char *path);
+    int (*mkdir)(void *ctx, const char *path);
+    int (*list)(void *ctx, const char *path,
+                int (*fn)(void *fn_ctx, const char *name, enum qpybak_type type),
+                void *fn_ctx);
+};
+
+/* -------------------------------------------------------------- outcomes */
+
+/* What became of one manifest entry.  Status reports ok, missing, modified
+ * and invalid; boot reports ok, restored, unrecoverable and invalid. */
+enum qpybak_state {
+    QPYBAK_STATE_OK = 0,        /* size (when recorded) and CRC match */
+    QPYBAK_STATE_MISSING,       /* status: the file is not there */
+    QPYBAK_STATE_MODIFIED,      /* status: the file differs from its entry */
+    QPYBAK_STATE_RESTORED,      /* boot: a verified backup copy was installed */
+    QPYBAK_STATE_UNRECOVERABLE, /* boot: damaged, and no usable backup copy */
+    QPYBAK_STATE_INVALID,       /* the entry itself is invalid: skipped */
+    QPYBAK_STATE_COUNT
+};
+
+/* "ok", "missing", "modified", "restored", "unrecoverable", "invalid". */
+const char *qpybak_state_name(enum qpybak_state state);
+
+/* Why an entry is invalid, or why a file could not be restored. */
+enum qpybak_reason {
+    QPYBAK_REASON_NONE = 0,
+    QPYBAK_REASON_NOT_OBJECT,     /* entry: not a JSON object */
+    QPYBAK_REASON_NO_NAME,        /* entry: "name" missing or not a string */
+    QPYBAK_REASON_BAD_NAME,       /* entry: the path is not a valid name */
+    QPYBAK_REASON_NAME_TOO_LONG,  /* entry: longer than the name limit */
+    QPYBAK_REASON_NO_CRC,         /* entry: "crc32" missing */
+    QPYBAK_REASON_BAD_CRC,        /* entry: "crc32" not a string of 1-8 hex digits */
+    QPYBAK_REASON_BAD_SIZE,       /* entry: "size" not an integer < 2^32 */
+    QPYBAK_REASON_DUPLICATE_KEY,  /* entry: a member given twice */
+    QPYBAK_REASON_DUPLICATE_NAME, /* entry: the name was listed before */
+    QPYBAK_REASON_NO_BACKUP,      /* restore: backup copy missing */
+    QPYBAK_REASON_BACKUP_BAD,     /* restore: backup copy fails its checksum */
+    QPYBAK_REASON_IO,             /* restore: storage error, see event.error */
+    QPYBAK_REASON_NOT_FILE,       /* a directory or special file is there */
+    QPYBAK_REASON_COUNT
+};
+
+/* A short phrase for a reason ("backup copy fails its checksum"). */
+const char *qpybak_reason_text(enum qpybak_reason reason);
+
+/* Where the user manifest that boot used came from. */
+enum qpybak_source {
+    QPYBAK_SOURCE_NONE = 0, /* no manifest at all: nothing was checked */
+    QPYBAK_SOURCE_PRIMARY,  /* /usr/checksum.json */
+    QPYBAK_SOURCE_SHADOW,   /* /usr/.qpybak/checksum.json */
+    QPYBAK_SOURCE_BACKUP    /* a copy of /bak/checksum.json */
+};
+
+/* The state of one manifest file as found. */
+enum qpybak_mstate {
+    QPYBAK_MANIFEST_OK = 0,
+    QPYBAK_MANIFEST_MISSING,
+    QPYBAK_MANIFEST_CORRUPT, /* not valid JSON of the manifest's shape */
+    QPYBAK_MANIFEST_STALE,   /* shadow only: valid but differs from primary */
+    QPYBAK_MANIFEST_UNREADABLE /* a storage error other than "missing" */
+};
+
+/* "ok", "missing", "corrupt", "stale", "unreadable". */
+const char *qpybak_mstate_name(enum qpybak_mstate state);
+
+/* Why the feature is off (qpybak_result.enabled == false). */
+enum qpybak_off {
+    QPYBAK_OFF_NONE = 0,
+    QPYBAK_OFF_DISABLED,  /* "enable" is 0 or false */
+    QPYBAK_OFF_MISSING,   /* /bak/backup_restore.json does not exist */
+    QPYBAK_OFF_MALFORMED, /* not a JSON object with a numeric/boolean enable */
+    QPYBAK_OFF_TOO_LARGE, /* larger than QPYBAK_FLAG_MAX bytes */
+    QPYBAK_OFF_UNREADABLE /* a storage error */
+};
+
+/* "disabled", "flag missing", ... */
+const char *qpybak_off_text(enum qpybak_off why);
+
+/* A larger enable flag than this is treated as malformed (feature off). */
+#define QPYBAK_FLAG_MAX 4096
+
+/* One outcome, reported through qpybak_config.on_file as boot, status and
+ * calc go.  Pointers are valid only during the call. */
+struct qpybak_file_event {
+    const char *name;        /* device path; NULL when not a string */
+    uint32_t index;          /* position in the user manifest, from 0 */
+    enum qpybak_state state;
+    enum qpybak_reason reason;   /* INVALID / UNRECOVERABLE: why */
+    enum qpybak_state found;     /* RESTORED / UNRECOVERABLE: MISSING or MODIFIED */
+    uint32_t expected_crc;   /* user manifest value (valid entries) */
+    uint32_t expected_size;
+    bool has_expected_size;
+    bool has_actual;         /* false when the file is missing */
+    uint32_t actual_crc;     /* the user file as found */
+    uint64_t actual_size;
+    uint32_t restored_crc;   /* RESTORED: the installed copy's checksum */
+    int error;               /* the storage error behind REASON_IO, else 0 */
+};
+
+#define QPYBAK_REPAIRED_PRIMARY 0x1u /* /usr/checksum.json from shadow or backup */
+#define QPYBAK_REPAIRED_SHADOW 0x2u  /* the shadow from /usr/checksum.json */
+
+/* Totals of a run. */
+struct qpybak_result {
+    bool enabled;               /* false: the flag says off (see off) */
+    enum qpybak_off off;
+    enum qpybak_source source;  /* which user manifest was used */
+    enum qpybak_mstate primary; /* each manifest as found */
+    enum qpybak_mstate shadow;
+    enum qpybak_mstate backup;
+    uint32_t counts[QPYBAK_STATE_COUNT];
+    uint32_t stale_temps;       /* temporary files of a cut run, removed */
+    unsigned repaired;          /* QPYBAK_REPAIRED_* bits: manifests boot rewrote
+                                   from another copy before checking files */
+    bool manifest_written;      /* boot/calc replaced the user manifest */
+    bool report_written;        /* boot wrote /usr/.qpybak/boot.json */
+    int error;                  /* first storage error met (0: none) */
+};
+
+/* ---------------------------------------------------------------- config */
+
+/* Smallest work buffer for the default name limit.  qpybak_buffer_min()
+ * gives it for any limit. */
+#define QPYBAK_NAME_MAX_DEFAULT 255
+#define QPYBAK_BUFFER_MIN 2048
+
+/* The configuration.  Zero means default for every optional member. */
+struct qpybak_config {
+    const struct qpybak_port *port; /* required */
+    void *buffer;                   /* required: the work buffer */
+    size_t buffer_size;             /* at least qpybak_buffer_min(name_max) */
+    size_t name_max;                /* longest device path, default 255 */
+    /* Optional: called once per manifest entry with its outcome. */
+    void (*on_file)(void *ctx, const struct qpybak_file_event *event);
+    void *ctx;                      /* passed to on_file */
+};
+
+/* The work buffer size needed for a name limit (0: the default). */
+size_t qpybak_buffer_min(size_t name_max);
+
+/* ------------------------------------------------------------ procedures */
+
+/*
+ * Boot: check every tracked file and restore the damaged ones (SPEC section
+ * 3).  Run it early at start-up, before the application opens any tracked
+ * file.  Returns 0 when it ran (the outcome is in *result, which may be
+ * NULL), or a negative error when it could not start (a config error or a
+ * buffer that is too small).  Storage errors on single files do not stop it;
+ * they are reported per file and in result->error.
+ */
+int qpybak_boot(const struct qpybak_config *cfg, struct qpybak_result *result);
+
+/*
+ * Status: the same checks as boot, changing nothing.  Files are reported as
+ * ok, missing, modified or invalid.
+ */
+int qpybak_status(const struct qpybak_config *cfg, struct qpybak_result *result);
+
+/*
+ * Calc: after a legitimate edit of a tracked file, record its new checksum.
+ * Computes the CRC of `path` (a device path under /usr) into *crc and, when
+ * the path is tracked, records the CRC and size in the user manifest
+ * (atomically, primary then shadow).  Returns 1 when the entry was recorded
+ * (or already matched), 0 when the path is not tracked (nothing written),
+ * QPYBAK_ERR_NOENT when the file is missing, another negative error else.
+ */
+int qpybak_calc(const struct qpybak_config *cfg, const char *path, uint32_t *crc);
+
+/* ------------------------------------------------------ building blocks */
+
+/*
+ * Name validation (SPEC section 1): a valid manifest name starts with "/usr/",
+ * has no empty, "." or ".." component, no backslash, no control character,
+ * is valid UTF-8 and is at most name_max bytes long (0: the default).
+ * Returns QPYBAK_REASON_NONE when valid, else the reason.
+ */
+enum qpybak_reason qpybak_name_check(const char *name, size_t len, size_t name_max);
+
+/* A byte source for the streaming readers: read up to len bytes into buf,
+ * return the count, 0 at the end, negative on error.  Short reads are fine. */
+typedef int (*qpybak_read_fn)(void *ctx, void *buf, size_t len);
+
+/* One entry of a checksum.json, as the reader gives it. */
+struct qpybak_entry {
+    const char *name;      /* NUL-terminated, in the reader's name buffer;
+                              NULL when "name" is missing or not a string */
+    size_t name_len;
+    uint32_t crc;
+    uint32_t size;
+    bool has_size;
+    uint32_t index;        /* position in the array, from 0 */
+    enum qpybak_reason invalid; /* QPYBAK_REASON_NONE: a valid entry */
+};
+
+/*
+ * The streaming checksum.json reader.  It holds a caller-sized chunk buffer
+ * and a name buffer and never needs more: any manifest, of any size, is read
+ * in this fixed memory.  Nesting deeper than QPYBAK_JSON_DEPTH_MAX inside an
+ * unknown member makes the manifest corrupt.  Members are private.
+ */
+#define QPYBAK_JSON_DEPTH_MAX 64
+
+struct qpybak_reader {
+    qpybak_read_fn read;
+    void *read_ctx;
+    uint8_t *chunk;
+    size_t chunk_size, pos, len;
+    char *name;
+    size_t name_size; /* name_max + 1 */
+    size_t name_max;
+    uint32_t index;
+    int state;
+    int error;
+    bool eof;
+};
+
+/* Prepares a reader; chunk_size >= 16, name_size >= 2. */
+void qpybak_reader_init(struct qpybak_reader *r, qpybak_read_fn read, void *read_ctx,
+                        void *chunk, size_t chunk_size, char *name, size_t name_size);
+
+/*
+ * Reads the next entry.  Returns 1 with *entry filled (check entry->invalid:
+ * an invalid entry is reported, never fatal), 0 at the end of a well-formed
+ * manifest, QPYBAK_ERR_CORRUPT when the document is not a JSON array of
+ * this shape, or the source's negative error.  Duplicate names are not
+ * detected here (that needs a second pass; boot and status do it).
+ */
+int qpybak_reader_next(struct qpybak_reader *r, struct qpybak_entry *entry);
+
+/*
+ * The streaming checksum.json writer: "[", one entry per line, "]", with
+ * crc32 as "0x" and 8 lower-case hex digits, and size (qpybak always knows
+ * it, except for an entry copied from a QuecPython manifest whose file is
+ * unrecoverable).  It writes through fn in small pieces; each function
+ * returns 0 or the first negative error of fn (kept in w->error).
+ */
+typedef int (*qpybak_write_fn)(void *ctx, const void *buf, size_t len);
+
+struct qpybak_writer {
+    qpybak_write_fn write;
+    void *write_ctx;
+    uint32_t count;
+    int error;
+};
+
+int qpybak_writer_begin(struct qpybak_writer *w, qpybak_write_fn write, void *write_ctx);
+int qpybak_writer_entry(struct qpybak_writer *w, const char *name, size_t name_len,
+                        uint32_t crc, bool has_size, uint32_t size);
+int qpybak_writer_end(struct qpybak_writer *w);
+
+/*
+ * The JSON report (docs/cli.md): the document boot leaves in
+ * /usr/.qpybak/boot.json and `qpybak --json` prints.  Begin, one call per
+ * file event, then end with the totals.  Fixed memory, written as it goes.
+ */
+struct qpybak_report {
+    qpybak_write_fn write;
+    void *write_ctx;
+    uint32_t files;
+    int error;
+};
+
+int qpybak_report_begin(struct qpybak_report *rep, qpybak_write_fn write, void *write_ctx);
+int qpybak_report_file(struct qpybak_report *rep, const struct qpybak_file_event *event);
+/* command: "boot" or "status". */
+int qpybak_report_end(struct qpybak_report *rep, const struct qpybak_result *result,
+                      const char *command);
+
+/*
+ * Reads the enable flag (backup_restore.json) from a source.  Returns
+ * QPYBAK_OFF_NONE when the feature is on, else why it is off.
+ */
+enum qpybak_off qpybak_flag_read(qpybak_read_fn read, void *read_ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QPYBAK_H */

@@ -1,0 +1,132 @@
+/*
+ * Internal: the state of one boot, status or calc run, carved out of the
+ * caller's work buffer (workspace.c), and the helpers every procedure shares.
+ */
+#ifndef QPYBAK_CORE_H
+#define QPYBAK_CORE_H
+
+#include "qpybak.h"
+
+/* Device paths qpybak owns. */
+#define PATH_FLAG "/bak/backup_restore.json"
+#define PATH_BACKUP_MANIFEST "/bak/checksum.json"
+#define PATH_PRIMARY "/usr/checksum.json"
+#define PATH_QPYBAK_DIR "/usr/.qpybak"
+#define PATH_SHADOW "/usr/.qpybak/checksum.json"
+#define PATH_REPORT "/usr/.qpybak/boot.json"
+#define PATH_BACKUP_PREFIX "/bak"
+
+/* Every file qpybak replaces is first written as NAME + TEMP_SUFFIX in the
+ * same directory, synced, then renamed over NAME. */
+#define TEMP_SUFFIX ".qpybak-tmp"
+#define TEMP_SUFFIX_LEN 11
+
+/* A file being read as a manifest: a reader on a port handle. */
+struct mfile {
+    struct qpybak_reader reader;
+    struct core *core;
+    const char *path;
+    int handle; /* -1: closed */
+};
+
+/* A buffered output file, written under its temporary name. */
+struct ofile {
+    struct core *core;
+    uint8_t *buf;
+    size_t cap, len;
+    int handle; /* -1: closed */
+    int error;
+};
+
+struct core {
+    const struct qpybak_config *cfg;
+    const struct qpybak_port *port;
+    struct qpybak_result *result;
+    size_t name_max;
+
+    /* Manifest readers: the user manifest being checked, a second pass over
+     * the same file (duplicate names), the backup manifest (look-ups). */
+    struct mfile user, aux, backup;
+    const char *source_path; /* the user manifest in use */
+    uint32_t source_entries; /* its entry count, sizes the duplicate filter */
+    uint32_t backup_next;    /* backup look-up cursor: next entry index */
+
+    struct ofile out;    /* the new user manifest */
+    struct ofile report; /* boot.json, opened at the first thing to report */
+    enum { REPORT_NONE, REPORT_OPEN, REPORT_FAILED } report_state;
+    struct qpybak_report rep;
+    struct qpybak_writer writer;
+
+    uint8_t *io;         /* file reads and copies */
+    size_t io_size;
+    char *path;          /* scratch paths, path_size bytes each: */
+    char *temp;          /* a backup copy's, a temporary file's, */
+    char *dir;           /* and a parent directory's */
+    size_t path_size;
+
+    uint8_t *bloom;      /* names seen so far (duplicate check), may be 0 */
+    size_t bloom_bits;
+    unsigned bloom_k;
+};
+
+/* workspace.c: places the core at the start of cfg->buffer and carves the
+ * rest; clears *result.  NULL with *err set when the config is unusable. */
+struct core *core_init(const struct qpybak_config *cfg, struct qpybak_result *result, int *err);
+
+/* io.c: the one wrapper through which every storage call goes. */
+int io_open(struct core *c, const char *path, int flags);
+int io_read(struct core *c, int handle, void *buf, size_t len);
+int io_write(struct core *c, int handle, const void *buf, size_t len); /* all or error */
+int io_sync(struct core *c, int handle);
+int io_close(struct core *c, int handle);
+int io_stat(struct core *c, const char *path, struct qpybak_stat *st);
+int io_rename(struct core *c, const char *from, const char *to);
+int io_remove(struct core *c, const char *path);
+int io_mkdir(struct core *c, const char *path);
+
+/* files.c: whole-file operations on top of io. */
+int file_checksum(struct core *c, const char *path, uint32_t *crc, uint64_t *size);
+int make_parents(struct core *c, const char *path);
+int temp_path(struct core *c, const char *path, char *out);
+int remove_if_present(struct core *c, const char *path);
+/* Copies src to dst atomically.  The copy must match one of the accept_n
+ * accepted checksums (0: no check) or it is not installed; *crc and *size
+ * receive the copy's.  Returns 0, or QPYBAK_ERR_CORRUPT when none matches. */
+struct accept {
+    uint32_t crc;
+    uint32_t size;
+    bool has_size;
+};
+int install_copy(struct core *c, const char *src, const char *dst, const struct accept *accept,
+                 int accept_n, uint32_t *crc, uint64_t *size);
+int copy_file(struct core *c, const char *src, const char *dst);
+
+int ofile_open(struct core *c, struct ofile *o, const char *target);
+int ofile_write(void *ofile, const void *buf, size_t len); /* a qpybak_write_fn */
+int ofile_commit(struct ofile *o, const char *target);
+void ofile_abort(struct ofile *o, const char *target);
+
+/* manifests.c: opening, validating and searching manifests. */
+int mfile_open(struct core *c, struct mfile *m, const char *path);
+void mfile_close(struct mfile *m);
+int mfile_next(struct mfile *m, struct qpybak_entry *e);
+enum qpybak_mstate manifest_check(struct core *c, const char *path, const char *compare_with,
+                                  bool *same, uint32_t *entries);
+void choose_source(struct core *c);
+int backup_lookup(struct core *c, const char *name, size_t len, struct qpybak_entry *found);
+void dedupe_reset(struct core *c);
+int dedupe_seen(struct core *c, const struct qpybak_entry *e, bool *duplicate);
+
+/* Does a file with this checksum and size match the entry? */
+bool entry_matches(const struct qpybak_entry *e, uint32_t crc, uint64_t size);
+/* Does the entry carry exactly this name (a truncated long name never does)? */
+bool entry_named(const struct qpybak_entry *e, const char *name, size_t len);
+
+/* rewrite.c: writes a new user manifest from the one in use, dropping
+ * invalid and duplicate entries; fn may change each entry's checksum.  Then
+ * replaces the primary and copies it to the shadow.  0 or an error. */
+typedef void (*rewrite_fn)(struct core *c, const struct qpybak_entry *e, struct accept *value,
+                           void *ctx);
+int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * The streaming JSON lexer under the manifest and flag readers.  It pulls
+ * bytes through a qpybak_reader's chunk buffer, never looks back, and keeps
+ * no state beyond that buffer: any document is read in fixed memory.
+ * Nothing here recurses; nested values are skipped with a bit stack.
+ */
+#ifndef QPYBAK_JSON_H
+#define QPYBAK_JSON_H
+
+#include "qpybak.h"
+
+#define JSON_END (-1) /* end of input, or a source error (see r->error) */
+
+/* Flags a decoded string may carry. */
+#define JSON_STR_TRUNCATED 0x1u /* longer than the output buffer */
+#define JSON_STR_BAD_TEXT 0x2u  /* invalid UTF-8 or a lone surrogate */
+
+/* A JSON number as far as qpybak needs it. */
+struct json_number {
+    bool is_uint32; /* an integer without fraction or exponent, < 2^32 */
+    bool nonzero;   /* its value is not zero */
+    uint32_t value; /* when is_uint32 */
+};
+
+/* Skips white space; returns the next byte without consuming it, or JSON_END. */
+int json_peek(struct qpybak_reader *r);
+
+/* Consumes the byte json_peek returned. */
+void json_take(struct qpybak_reader *r);
+
+/* Consumes an expected byte after white space; QPYBAK_ERR_CORRUPT if absent. */
+int json_expect(struct qpybak_reader *r, int c);
+
+/*
+ * Decodes the string at the cursor (which must be at its '"') into out
+ * (cap >= 1; always NUL-terminated), setting *len and *flags.  Escapes
+ * become UTF-8.  Returns 0, QPYBAK_ERR_CORRUPT on a JSON syntax error, or
+ * the source's error.
+ */
+int json_string(struct qpybak_reader *r, char *out, size_t cap, size_t *len, unsigned *flags);
+
+/* Reads the number at the cursor.  0, QPYBAK_ERR_CORRUPT or a source error. */
+int json_number(struct qpybak_reader *r, struct json_number *num);
+
+/* Skips any one value at the cursor, nested up to QPYBAK_JSON_DEPTH_MAX. */
+int json_skip_value(struct qpybak_reader *r);
+
+/* The error to return once input ended early: the source's, or CORRUPT. */
+int json_end_error(const struct qpybak_reader *r);
+
+#endif

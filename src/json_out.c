@@ -1,0 +1,121 @@
+/* Emitting JSON text (see json_out.h). */
+#include "json_out.h"
+
+void jout_raw(const struct jout *o, const char *s, size_t len)
+{
+    int n;
+
+    if (*o->err || len == 0)
+        return;
+    n = o->write(o->ctx, s, len);
+    if (n < 0)
+        *o->err = n;
+}
+
+void jout_text(const struct jout *o, const char *s)
+{
+    size_t len = 0;
+
+    while (s[len])
+        len++;
+    jout_raw(o, s, len);
+}
+
+/* Length of a valid UTF-8 sequence at s, 0 if invalid (same rules as the
+ * name check, without its overlong subtleties: those names are invalid
+ * anyway and only need to print as valid JSON). */
+static size_t utf8_len(const uint8_t *s, size_t n)
+{
+    size_t len, i;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        len = 2;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        len = 3;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        len = 4;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++)
+        if ((s[i] & 0xC0u) != 0x80u)
+            return 0;
+    if (s[0] == 0xE0 && s[1] < 0xA0)
+        return 0; /* overlong */
+    if (s[0] == 0xED && s[1] >= 0xA0)
+        return 0; /* surrogate */
+    if (s[0] == 0xF0 && s[1] < 0x90)
+        return 0; /* overlong */
+    if (s[0] == 0xF4 && s[1] >= 0x90)
+        return 0; /* above U+10FFFF */
+    return len;
+}
+
+void jout_string(const struct jout *o, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    const uint8_t *p = (const uint8_t *)s;
+    size_t start = 0, i = 0;
+
+    jout_raw(o, "\"", 1);
+    while (i < len) {
+        char esc[7];
+        size_t n = 0, seq = utf8_len(p + i, len - i);
+
+        if (p[i] == '"' || p[i] == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)p[i];
+            n = 2;
+        } else if (p[i] < 0x20 || p[i] == 0x7F) {
+            esc[0] = '\\';
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[p[i] >> 4];
+            esc[5] = hex[p[i] & 0xF];
+            n = 6;
+        } else if (seq == 0) {
+            esc[0] = '\\';
+            esc[1] = 'u';
+            esc[2] = 'f';
+            esc[3] = 'f';
+            esc[4] = 'f';
+            esc[5] = 'd';
+            n = 6;
+        }
+        if (n) {
+            jout_raw(o, s + start, i - start);
+            jout_raw(o, esc, n);
+            i++;
+            start = i;
+        } else {
+            i += seq;
+        }
+    }
+    jout_raw(o, s + start, len - start);
+    jout_raw(o, "\"", 1);
+}
+
+void jout_u64(const struct jout *o, uint64_t v)
+{
+    char digits[20], *d = digits + sizeof digits;
+
+    do {
+        *--d = (char)('0' + (int)(v % 10u));
+        v /= 10u;
+    } while (v);
+    jout_raw(o, d, (size_t)(digits + sizeof digits - d));
+}
+
+void jout_crc(const struct jout *o, uint32_t crc)
+{
+    char text[QPYBAK_CRC_STR_SIZE + 2];
+
+    text[0] = '"';
+    qpybak_crc_format(crc, text + 1);
+    text[11] = '"';
+    jout_raw(o, text, 12);
+}

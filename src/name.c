@@ -1,0 +1,80 @@
+/*
+ * Manifest name validation (SPEC section 1).  A name that fails here is
+ * reported and never opened, read or written, on any partition: this check
+ * is what keeps a hostile manifest inside the two roots.
+ */
+#include "qpybak.h"
+
+/* Length of the UTF-8 sequence at s (at most n bytes), 0 if it is invalid:
+ * overlong forms, surrogates and code points above U+10FFFF are refused. */
+static size_t utf8_sequence(const uint8_t *s, size_t n)
+{
+    uint32_t cp;
+    size_t len, i;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        len = 2;
+        cp = s[0] & 0x1Fu;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        len = 3;
+        cp = s[0] & 0x0Fu;
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        len = 4;
+        cp = s[0] & 0x07u;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xC0u) != 0x80u)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3Fu);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    if (cp >= 0xD800 && cp <= 0xDFFF)
+        return 0;
+    return len;
+}
+
+enum qpybak_reason qpybak_name_check(const char *name, size_t len, size_t name_max)
+{
+    const uint8_t *s = (const uint8_t *)name;
+    size_t i, component = 0; /* start of the current component */
+
+    if (name_max == 0)
+        name_max = QPYBAK_NAME_MAX_DEFAULT;
+    if (name == NULL)
+        return QPYBAK_REASON_NO_NAME;
+    if (len > name_max)
+        return QPYBAK_REASON_NAME_TOO_LONG;
+    if (len < 6 || s[0] != '/' || s[1] != 'u' || s[2] != 's' || s[3] != 'r' || s[4] != '/')
+        return QPYBAK_REASON_BAD_NAME;
+
+    component = 5;
+    for (i = 5; i <= len; i++) {
+        if (i == len || s[i] == '/') {
+            size_t clen = i - component;
+
+            if (clen == 0)
+                return QPYBAK_REASON_BAD_NAME; /* "//" or a trailing '/' */
+            if (s[component] == '.' && (clen == 1 || (clen == 2 && s[component + 1] == '.')))
+                return QPYBAK_REASON_BAD_NAME;
+            component = i + 1;
+            continue;
+        }
+        if (s[i] < 0x20 || s[i] == 0x7F || s[i] == '\\')
+            return QPYBAK_REASON_BAD_NAME;
+        if (s[i] >= 0x80) {
+            size_t n = utf8_sequence(s + i, len - i);
+
+            if (n == 0)
+                return QPYBAK_REASON_BAD_NAME;
+            i += n - 1;
+        }
+    }
+    return QPYBAK_REASON_NONE;
+}

@@ -1,0 +1,69 @@
+/*
+ * Replacing the user manifest (SPEC section 3, step 6; section 4).  The new
+ * manifest is streamed from the one in use into a temporary file, entry by
+ * entry, so memory does not depend on its size; then the primary is renamed
+ * into place and copied to the shadow.  A power cut before the rename
+ * leaves the old primary; after it, the next boot finds the shadow stale
+ * and copies the primary again.
+ */
+#include "core.h"
+
+static void note_error(struct core *c, int err)
+{
+    if (err && !c->result->error)
+        c->result->error = err;
+}
+
+int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx)
+{
+    struct qpybak_entry e;
+    bool duplicate;
+    int err, r;
+
+    err = ofile_open(c, &c->out, PATH_PRIMARY);
+    if (err) {
+        ofile_abort(&c->out, PATH_PRIMARY);
+        note_error(c, err);
+        return err;
+    }
+    qpybak_writer_begin(&c->writer, ofile_write, &c->out);
+    err = mfile_open(c, &c->user, c->source_path);
+    dedupe_reset(c);
+    while (!err && (r = mfile_next(&c->user, &e)) != 0) {
+        struct accept value;
+
+        if (r < 0) {
+            err = r;
+            break;
+        }
+        if (e.invalid != QPYBAK_REASON_NONE)
+            continue; /* dropped: it protected nothing (docs/design.md) */
+        err = dedupe_seen(c, &e, &duplicate);
+        if (err || duplicate)
+            continue;
+        value.crc = e.crc;
+        value.size = e.size;
+        value.has_size = e.has_size;
+        if (fn)
+            fn(c, &e, &value, ctx);
+        err = qpybak_writer_entry(&c->writer, e.name, e.name_len, value.crc, value.has_size,
+                                  value.size);
+    }
+    mfile_close(&c->user);
+    mfile_close(&c->backup);
+    if (!err)
+        err = qpybak_writer_end(&c->writer);
+    if (err) {
+        ofile_abort(&c->out, PATH_PRIMARY);
+        note_error(c, err);
+        return err;
+    }
+    err = ofile_commit(&c->out, PATH_PRIMARY);
+    if (!err) {
+        c->result->manifest_written = true;
+        c->source_path = PATH_PRIMARY;
+        err = copy_file(c, PATH_PRIMARY, PATH_SHADOW);
+    }
+    note_error(c, err);
+    return err;
+}

@@ -1,0 +1,50 @@
+/*
+ * Internal: the few string and memory helpers the core needs.  The core
+ * includes no libc header beyond the compiler's own freestanding ones
+ * (stdint.h, stddef.h, stdbool.h), so it builds for a RISC-V target that
+ * has no C library at all.
+ */
+#ifndef QPYBAK_UTIL_H
+#define QPYBAK_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+static inline size_t str_len(const char *s)
+{
+    size_t n = 0;
+
+    while (s[n])
+        n++;
+    return n;
+}
+
+static inline bool mem_eq(const void *a, const void *b, size_t n)
+{
+    const uint8_t *x = (const uint8_t *)a, *y = (const uint8_t *)b;
+
+    while (n--)
+        if (*x++ != *y++)
+            return false;
+    return true;
+}
+
+static inline void mem_copy(void *dst, const void *src, size_t n)
+{
+    uint8_t *d = (uint8_t *)dst;
+    const uint8_t *s = (const uint8_t *)src;
+
+    while (n--)
+        *d++ = *s++;
+}
+
+static inline void mem_zero(void *dst, size_t n)
+{
+    uint8_t *d = (uint8_t *)dst;
+
+    while (n--)
+        *d++ = 0;
+}
+
+#endif

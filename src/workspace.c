@@ -1,0 +1,115 @@
+/*
+ * Carving the work buffer.  Everything a run needs lives here, sized from
+ * the name limit; what is left over makes reads larger and the duplicate
+ * check faster (docs/design.md, "Memory").
+ */
+#include "core.h"
+#include "util.h"
+
+#define CHUNK_MIN 64      /* manifest reader chunks and output buffers */
+#define IO_MIN 128        /* file reads and copies */
+#define CHUNK_MAX 4096
+#define IO_MAX 65536
+#define ALIGN 8
+
+static size_t align_up(size_t n)
+{
+    return (n + (ALIGN - 1)) & ~(size_t)(ALIGN - 1);
+}
+
+static size_t path_size_for(size_t name_max)
+{
+    /* "/bak" + name + ".qpybak-tmp" + NUL */
+    return align_up(name_max + 4 + TEMP_SUFFIX_LEN + 1);
+}
+
+size_t qpybak_buffer_min(size_t name_max)
+{
+    if (name_max == 0)
+        name_max = QPYBAK_NAME_MAX_DEFAULT;
+    return align_up(sizeof(struct core)) + 3 * align_up(name_max + 1) +
+           3 * path_size_for(name_max) + 5 * CHUNK_MIN + IO_MIN + ALIGN;
+}
+
+static size_t min_size(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Takes n bytes from the front of the free area. */
+static uint8_t *take(uint8_t **free_at, size_t n)
+{
+    uint8_t *p = *free_at;
+
+    *free_at += align_up(n);
+    return p;
+}
+
+static void mfile_setup(struct mfile *m, struct core *c, uint8_t **free_at, size_t chunk,
+                        size_t name_size)
+{
+    m->core = c;
+    m->handle = -1;
+    m->path = NULL;
+    m->reader.chunk = take(free_at, chunk);
+    m->reader.chunk_size = chunk;
+    m->reader.name = (char *)take(free_at, name_size);
+    m->reader.name_size = name_size;
+}
+
+struct core *core_init(const struct qpybak_config *cfg, struct qpybak_result *result, int *err)
+{
+    size_t name_max, need, extra, chunk, out, io, skew;
+    uint8_t *free_at, *end;
+    struct core *c;
+
+    mem_zero(result, sizeof *result);
+    if (cfg == NULL || cfg->port == NULL || cfg->buffer == NULL) {
+        *err = QPYBAK_ERR_INVAL;
+        return NULL;
+    }
+    name_max = cfg->name_max ? cfg->name_max : QPYBAK_NAME_MAX_DEFAULT;
+    need = qpybak_buffer_min(name_max);
+    if (cfg->buffer_size < need) {
+        *err = QPYBAK_ERR_NOMEM;
+        return NULL;
+    }
+    free_at = (uint8_t *)cfg->buffer;
+    end = free_at + cfg->buffer_size;
+    skew = (size_t)((uintptr_t)free_at & (ALIGN - 1));
+    if (skew)
+        free_at += ALIGN - skew;
+
+    /* Shares of what is left beyond the minimum: larger file reads first,
+     * then larger manifest chunks; the rest is the duplicate-name filter. */
+    extra = cfg->buffer_size - need;
+    io = (IO_MIN + min_size(extra / 4, IO_MAX - IO_MIN)) & ~(size_t)(ALIGN - 1);
+    chunk = (CHUNK_MIN + min_size(extra / 32, CHUNK_MAX - CHUNK_MIN)) & ~(size_t)(ALIGN - 1);
+    out = chunk;
+
+    c = (struct core *)(void *)take(&free_at, sizeof *c);
+    mem_zero(c, sizeof *c);
+    c->cfg = cfg;
+    c->port = cfg->port;
+    c->result = result;
+    c->name_max = name_max;
+    c->path_size = path_size_for(name_max);
+    mfile_setup(&c->user, c, &free_at, chunk, name_max + 1);
+    mfile_setup(&c->aux, c, &free_at, chunk, name_max + 1);
+    mfile_setup(&c->backup, c, &free_at, chunk, name_max + 1);
+    c->out.buf = take(&free_at, out);
+    c->out.cap = out;
+    c->out.handle = -1;
+    c->report.buf = take(&free_at, out);
+    c->report.cap = out;
+    c->report.handle = -1;
+    c->path = (char *)take(&free_at, c->path_size);
+    c->temp = (char *)take(&free_at, c->path_size);
+    c->dir = (char *)take(&free_at, c->path_size);
+    c->io = take(&free_at, io);
+    c->io_size = io;
+    c->bloom = free_at < end ? free_at : NULL;
+    c->bloom_bits = free_at < end ? (size_t)(end - free_at) * 8u : 0;
+    *err = 0;
+    return c;
+}
