@@ -109,10 +109,13 @@ static void warnings(const struct jout *o, const struct qpybak_result *res)
 
     jout_text(o, ", \"warnings\": [");
     if (res->enabled && res->source == QPYBAK_SOURCE_BACKUP &&
-        res->primary != QPYBAK_MANIFEST_MISSING && res->shadow != QPYBAK_MANIFEST_MISSING) {
+        (res->primary != QPYBAK_MANIFEST_MISSING || res->shadow != QPYBAK_MANIFEST_MISSING)) {
         jout_text(o, n++ ? ", " : "");
-        jout_text(o, "\"both user manifests corrupt: factory checksums installed, "
-                     "edits recorded by calc are lost\"");
+        jout_text(o, "\"user manifests corrupt (primary ");
+        jout_text(o, qpybak_mstate_name(res->primary));
+        jout_text(o, ", shadow ");
+        jout_text(o, qpybak_mstate_name(res->shadow));
+        jout_text(o, "): factory checksums installed, edits recorded by calc are lost\"");
     }
     if (res->enabled && res->backup != QPYBAK_MANIFEST_OK) {
         jout_text(o, n++ ? ", " : "");

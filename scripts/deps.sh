@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs, from Debian's archive, what building and testing qpybak needs.
+# Does nothing when everything is already there.
+set -euo pipefail
+
+packages=(cmake make gcc clang python3 libcmocka-dev libisal-dev zlib1g-dev
+          gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
+          gcc-riscv64-unknown-elf valgrind)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq "${missing[@]}"
