@@ -188,6 +188,9 @@ enum qpybak_reason {
     QPYBAK_REASON_BACKUP_BAD,     /* restore: backup copy fails its checksum */
     QPYBAK_REASON_IO,             /* restore: storage error, see event.error */
     QPYBAK_REASON_NOT_FILE,       /* a directory or special file is there */
+    QPYBAK_REASON_RESERVED,       /* entry: a name qpybak keeps for itself */
+    QPYBAK_REASON_STAGED_BAD,     /* FOTA: staged copy fails its journal checksum */
+    QPYBAK_REASON_STAGED_MISSING, /* FOTA: staged copy gone, target not updated */
     QPYBAK_REASON_COUNT
 };
 
@@ -245,7 +248,31 @@ struct qpybak_file_event {
     uint32_t actual_crc;     /* the user file as found */
     uint64_t actual_size;
     uint32_t restored_crc;   /* RESTORED: the installed copy's checksum */
+    bool downgraded;         /* RESTORED: the entry held another checksum than
+                                the factory one (an update or a calc'd edit),
+                                and the factory copy replaced it */
+    bool from_last_good;     /* RESTORED: from the last-known-good copy */
     int error;               /* the storage error behind REASON_IO, else 0 */
+};
+
+/* What FOTA apply did, or boot's roll-forward of an interrupted apply. */
+struct qpybak_fota_result {
+    bool journal;       /* a journal was processed */
+    bool resumed;       /* apply: an earlier, interrupted apply was finished first */
+    uint32_t installed; /* files now holding their staged content */
+    uint32_t failed;    /* staged files not installed (reported one by one) */
+    uint32_t skipped;   /* staged names that cannot be device paths */
+};
+
+/* One staged file, reported through qpybak_config.on_update. */
+struct qpybak_fota_event {
+    const char *name;  /* the target, /usr/... */
+    const char *from;  /* the staged copy (NULL when the name was refused) */
+    bool installed;
+    enum qpybak_reason reason; /* when not installed */
+    uint32_t crc;      /* the journal's checksum */
+    uint32_t size;
+    int error;
 };
 
 #define QPYBAK_REPAIRED_PRIMARY 0x1u /* /usr/checksum.json from shadow or backup */
@@ -265,6 +292,7 @@ struct qpybak_result {
                                    from another copy before checking files */
     bool manifest_written;      /* boot/calc replaced the user manifest */
     bool report_written;        /* boot wrote /usr/.qpybak/boot.json */
+    struct qpybak_fota_result fota; /* boot: an interrupted apply finished */
     int error;                  /* first storage error met (0: none) */
 };
 
@@ -283,7 +311,15 @@ struct qpybak_config {
     size_t name_max;                /* longest device path, default 255 */
     /* Optional: called once per manifest entry with its outcome. */
     void (*on_file)(void *ctx, const struct qpybak_file_event *event);
-    void *ctx;                      /* passed to on_file */
+    /* Optional: called once per staged file by FOTA apply and boot. */
+    void (*on_update)(void *ctx, const struct qpybak_fota_event *event);
+    void *ctx;                      /* passed to the callbacks */
+    /* Opt-in: FOTA apply keeps each installed file as a last-known-good
+     * copy under /usr/.qpybak/good/, and boot restores a damaged file from
+     * that copy first when it matches the user manifest (so an update is
+     * not rolled back to the factory version).  Costs the flash of every
+     * updated file once more. */
+    bool keep_last_good;
 };
 
 /* The work buffer size needed for a name limit (0: the default). */
@@ -317,12 +353,33 @@ int qpybak_status(const struct qpybak_config *cfg, struct qpybak_result *result)
  */
 int qpybak_calc(const struct qpybak_config *cfg, const char *path, uint32_t *crc);
 
+/*
+ * FOTA apply (SPEC section 5): installs the files staged under stage (a
+ * device directory under /usr laid out like /usr; NULL: QPYBAK_STAGE_DEFAULT)
+ * as one unit.  It writes a journal (/usr/.qpybak/fota.json) atomically -
+ * the commit point - then installs every staged file atomically, records
+ * the new checksums of tracked files in one manifest rewrite, removes the
+ * staged files and the staging folder, then the journal.  A power cut after
+ * the commit point is finished by the next boot, before any check.  A
+ * pending journal found at the start is finished first.  Untracked staged
+ * files are installed and stay untracked.
+ * Returns 0 when it ran (see result->failed), QPYBAK_ERR_NOENT when the
+ * staging folder does not exist, another negative error else.
+ */
+#define QPYBAK_STAGE_DEFAULT "/usr/.updater"
+
+int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
+                      struct qpybak_fota_result *result);
+
 /* ------------------------------------------------------ building blocks */
 
 /*
  * Name validation (SPEC section 1): a valid manifest name starts with "/usr/",
  * has no empty, "." or ".." component, no backslash, no control character,
  * is valid UTF-8 and is at most name_max bytes long (0: the default).
+ * Names qpybak keeps for itself are refused too (QPYBAK_REASON_RESERVED):
+ * /usr/checksum.json, anything under /usr/.qpybak/, and names ending in
+ * ".qpybak-tmp" (the temporary files of atomic installs).
  * Returns QPYBAK_REASON_NONE when valid, else the reason.
  */
 enum qpybak_reason qpybak_name_check(const char *name, size_t len, size_t name_max);
@@ -341,6 +398,8 @@ struct qpybak_entry {
     bool has_size;
     uint32_t index;        /* position in the array, from 0 */
     enum qpybak_reason invalid; /* QPYBAK_REASON_NONE: a valid entry */
+    const char *from;      /* "from", when the reader has a buffer for it */
+    size_t from_len;
 };
 
 /*
@@ -359,6 +418,8 @@ struct qpybak_reader {
     char *name;
     size_t name_size; /* name_max + 1 */
     size_t name_max;
+    char *from;       /* optional: a buffer for a "from" string member (FOTA */
+    size_t from_size; /* journals); NULL: "from" is an unknown key */
     uint32_t index;
     int state;
     int error;

@@ -184,6 +184,23 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
     }
 
     remove_stale_temp(c, e->name);
+
+    /* An updated file comes back from its last-known-good copy when that
+     * still matches the user manifest (opt-in, see keep_last_good). */
+    if (c->cfg->keep_last_good && last_good_path(c, e->name, e->name_len, c->path) == 0) {
+        accept[0].crc = e->crc;
+        accept[0].size = e->size;
+        accept[0].has_size = e->has_size;
+        if (install_copy(c, c->path, e->name, accept, 1, &copy_crc, &copy_size) == 0) {
+            ev->state = QPYBAK_STATE_RESTORED;
+            ev->reason = QPYBAK_REASON_NONE;
+            ev->error = 0;
+            ev->restored_crc = copy_crc;
+            ev->from_last_good = true;
+            return false;
+        }
+    }
+
     found = backup_lookup(c, e->name, e->name_len, &factory);
     note_error(c, found);
     if (found > 0) {
@@ -194,6 +211,7 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
             ev->reason = QPYBAK_REASON_NONE;
             ev->error = 0;
             ev->restored_crc = crc;
+            ev->downgraded = true; /* the entry's own value was not the factory one */
             return true;
         }
         accept[n].crc = factory.crc;
@@ -222,7 +240,10 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
     ev->reason = QPYBAK_REASON_NONE;
     ev->error = 0;
     ev->restored_crc = copy_crc;
-    return !entry_matches(e, copy_crc, copy_size);
+    /* Restoring the factory copy over an entry that recorded something else
+     * (an update, a calc'd edit) is a downgrade: said distinctly. */
+    ev->downgraded = !entry_matches(e, copy_crc, copy_size);
+    return ev->downgraded;
 }
 
 /* Steps 4 and 5 over the whole user manifest.  Returns how many entries
@@ -306,8 +327,11 @@ static int run(const struct qpybak_config *cfg, struct qpybak_result *result, en
     if (!c->result->enabled)
         return 0;
 
-    /* 2. An interrupted FOTA apply is rolled forward here, before any check
-     *    (SPEC section 5; the next step of the project). */
+    /* 2. An interrupted FOTA apply is finished before any check, so an
+     *    updated file is never "restored" to its factory version halfway
+     *    through an update. */
+    if (mode == MODE_BOOT)
+        note_error(c, fota_resume(c));
 
     if (mode == MODE_BOOT) {
         remove_stale_temp(c, PATH_PRIMARY);
@@ -319,7 +343,7 @@ static int run(const struct qpybak_config *cfg, struct qpybak_result *result, en
     choose_source(c);
     if (mode == MODE_BOOT) {
         repair_manifests(c);
-        if (c->result->repaired || c->result->stale_temps ||
+        if (c->result->repaired || c->result->stale_temps || c->result->fota.journal ||
             c->result->source != QPYBAK_SOURCE_PRIMARY || c->result->backup != QPYBAK_MANIFEST_OK)
             report_open(c, mode);
     }

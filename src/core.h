@@ -15,6 +15,8 @@
 #define PATH_SHADOW "/usr/.qpybak/checksum.json"
 #define PATH_REPORT "/usr/.qpybak/boot.json"
 #define PATH_BACKUP_PREFIX "/bak"
+#define PATH_JOURNAL "/usr/.qpybak/fota.json"
+#define PATH_LAST_GOOD "/usr/.qpybak/good" /* + the name without "/usr" */
 
 /* Every file qpybak replaces is first written as NAME + TEMP_SUFFIX in the
  * same directory, synced, then renamed over NAME. */
@@ -26,7 +28,8 @@ struct mfile {
     struct qpybak_reader reader;
     struct core *core;
     const char *path;
-    int handle; /* -1: closed */
+    uint32_t next; /* index of the entry the reader gives next */
+    int handle;    /* -1: closed */
 };
 
 /* A buffered output file, written under its temporary name. */
@@ -49,7 +52,6 @@ struct core {
     struct mfile user, aux, backup;
     const char *source_path; /* the user manifest in use */
     uint32_t source_entries; /* its entry count, sizes the duplicate filter */
-    uint32_t backup_next;    /* backup look-up cursor: next entry index */
 
     struct ofile out;    /* the new user manifest */
     struct ofile report; /* boot.json, opened at the first thing to report */
@@ -113,6 +115,10 @@ int mfile_next(struct mfile *m, struct qpybak_entry *e);
 enum qpybak_mstate manifest_check(struct core *c, const char *path, const char *compare_with,
                                   bool *same, uint32_t *entries);
 void choose_source(struct core *c);
+/* Finds the first valid entry of name, searching on from the last find:
+ * 1 and *found, 0 when absent, or an error. */
+int mfile_lookup(struct core *c, struct mfile *m, const char *path, const char *name, size_t len,
+                 struct qpybak_entry *found);
 int backup_lookup(struct core *c, const char *name, size_t len, struct qpybak_entry *found);
 void dedupe_reset(struct core *c);
 int dedupe_seen(struct core *c, const struct qpybak_entry *e, bool *duplicate);
@@ -121,6 +127,16 @@ int dedupe_seen(struct core *c, const struct qpybak_entry *e, bool *duplicate);
 bool entry_matches(const struct qpybak_entry *e, uint32_t crc, uint64_t size);
 /* Does the entry carry exactly this name (a truncated long name never does)? */
 bool entry_named(const struct qpybak_entry *e, const char *name, size_t len);
+
+/* manifest_write.c: an entry with a "from" member (FOTA journal). */
+int writer_entry_from(struct qpybak_writer *w, const char *name, size_t name_len, uint32_t crc,
+                      bool has_size, uint32_t size, const char *from, size_t from_len);
+
+/* fota.c: finishes an interrupted FOTA apply (boot step 2); 1 when a
+ * journal was processed, 0 when none, or an error. */
+int fota_resume(struct core *c);
+/* Builds the last-known-good path of a name into out. */
+int last_good_path(struct core *c, const char *name, size_t len, char *out);
 
 /* rewrite.c: writes a new user manifest from the one in use, dropping
  * invalid and duplicate entries; fn may change each entry's checksum.  Then

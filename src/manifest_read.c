@@ -23,6 +23,8 @@ void qpybak_reader_init(struct qpybak_reader *r, qpybak_read_fn read, void *read
     r->state = R_START;
     r->error = 0;
     r->eof = false;
+    r->from = NULL;
+    r->from_size = 0;
 }
 
 /* Parses "0x1a2b" / "1A2B" (1-8 hex digits): true and *crc on success. */
@@ -52,7 +54,7 @@ static bool parse_crc(const char *s, size_t len, uint32_t *crc)
     return true;
 }
 
-enum member { M_NAME = 1, M_CRC = 2, M_SIZE = 4 };
+enum member { M_NAME = 1, M_CRC = 2, M_SIZE = 4, M_FROM = 8 };
 
 /* Which member a decoded key names (0: unknown). */
 static unsigned member_of(const char *key, size_t len, unsigned flags)
@@ -65,6 +67,8 @@ static unsigned member_of(const char *key, size_t len, unsigned flags)
         return M_CRC;
     if (len == 4 && key[0] == 's' && key[1] == 'i' && key[2] == 'z' && key[3] == 'e')
         return M_SIZE;
+    if (len == 4 && key[0] == 'f' && key[1] == 'r' && key[2] == 'o' && key[3] == 'm')
+        return M_FROM;
     return 0;
 }
 
@@ -115,6 +119,16 @@ static int read_member(struct qpybak_reader *r, struct qpybak_entry *e, unsigned
         }
         return 0;
     }
+    if (m == M_FROM && c == '"' && r->from != NULL) {
+        err = json_string(r, r->from, r->from_size, &len, &flags);
+        if (err)
+            return err;
+        e->from = r->from;
+        e->from_len = len < r->from_size ? len : r->from_size - 1;
+        if (flags)
+            invalidate(e, QPYBAK_REASON_BAD_NAME);
+        return 0;
+    }
     if (m == M_SIZE)
         invalidate(e, QPYBAK_REASON_BAD_SIZE); /* a size that is not a number */
     return json_skip_value(r);
@@ -135,6 +149,8 @@ static int read_entry(struct qpybak_reader *r, struct qpybak_entry *e)
     e->crc = 0;
     e->size = 0;
     e->has_size = false;
+    e->from = NULL;
+    e->from_len = 0;
     e->index = r->index;
     e->invalid = QPYBAK_REASON_NONE;
 
@@ -159,6 +175,8 @@ static int read_entry(struct qpybak_reader *r, struct qpybak_entry *e)
             if (err)
                 return err;
             m = member_of(key, key_len, flags);
+            if (m == M_FROM && r->from == NULL)
+                m = 0; /* an unknown key for ordinary manifests */
             if (m & seen)
                 invalidate(e, QPYBAK_REASON_DUPLICATE_KEY);
             seen |= m;

@@ -7,6 +7,7 @@
  *   {"name": "/usr/apn_cfg.json", "crc32": "0x00c0ffee", "size": 112}
  *   ]
  */
+#include "core.h"
 #include "json_out.h"
 
 static struct jout jout_of(struct qpybak_writer *w)
@@ -35,6 +36,12 @@ int qpybak_writer_begin(struct qpybak_writer *w, qpybak_write_fn write, void *wr
 int qpybak_writer_entry(struct qpybak_writer *w, const char *name, size_t name_len,
                         uint32_t crc, bool has_size, uint32_t size)
 {
+    return writer_entry_from(w, name, name_len, crc, has_size, size, NULL, 0);
+}
+
+int writer_entry_from(struct qpybak_writer *w, const char *name, size_t name_len, uint32_t crc,
+                      bool has_size, uint32_t size, const char *from, size_t from_len)
+{
     struct jout o = jout_of(w);
 
     if (w->count > 0)
@@ -46,6 +53,10 @@ int qpybak_writer_entry(struct qpybak_writer *w, const char *name, size_t name_l
     if (has_size) {
         jout_text(&o, ", \"size\": ");
         jout_u64(&o, size);
+    }
+    if (from) {
+        jout_text(&o, ", \"from\": ");
+        jout_string(&o, from, from_len);
     }
     jout_raw(&o, "}", 1);
     w->count++;

@@ -24,6 +24,7 @@ int mfile_open(struct core *c, struct mfile *m, const char *path)
         return err;
     }
     m->path = path;
+    m->next = 0;
     qpybak_reader_init(&m->reader, mfile_read, m, m->reader.chunk, m->reader.chunk_size,
                        m->reader.name, m->reader.name_size);
     m->reader.name_max = c->name_max;
@@ -39,7 +40,11 @@ void mfile_close(struct mfile *m)
 
 int mfile_next(struct mfile *m, struct qpybak_entry *e)
 {
-    return qpybak_reader_next(&m->reader, e);
+    int r = qpybak_reader_next(&m->reader, e);
+
+    if (r == 1)
+        m->next = e->index + 1;
+    return r;
 }
 
 bool entry_matches(const struct qpybak_entry *e, uint32_t crc, uint64_t size)
@@ -178,26 +183,24 @@ bool entry_named(const struct qpybak_entry *a, const char *name, size_t len)
 }
 
 /*
- * The backup manifest is searched from where the last search stopped and
- * wraps around once: both manifests usually list files in the same order,
- * so a whole boot costs one pass over it, not one per damaged file.
+ * A manifest is searched from where the last search stopped and wraps
+ * around once: the user and backup manifests (and a FOTA journal) usually
+ * list files in the same order, so a whole boot costs one pass over the
+ * file searched, not one per look-up.
  */
-int backup_lookup(struct core *c, const char *name, size_t len, struct qpybak_entry *found)
+int mfile_lookup(struct core *c, struct mfile *m, const char *path, const char *name, size_t len,
+                 struct qpybak_entry *found)
 {
-    struct mfile *m = &c->backup;
     uint32_t start;
     bool wrapped = false;
     int err;
 
-    if (c->result->backup != QPYBAK_MANIFEST_OK)
-        return 0;
-    if (m->handle < 0) {
-        err = mfile_open(c, m, PATH_BACKUP_MANIFEST);
+    if (m->handle < 0 || m->path != path) {
+        err = mfile_open(c, m, path);
         if (err)
             return err;
-        c->backup_next = 0;
     }
-    start = c->backup_next; /* the reader's position: the next entry's index */
+    start = m->next; /* the reader's position: the next entry's index */
     for (;;) {
         err = mfile_next(m, found);
         if (err < 0)
@@ -205,19 +208,24 @@ int backup_lookup(struct core *c, const char *name, size_t len, struct qpybak_en
         if (err == 0) {
             if (wrapped || start == 0)
                 return 0; /* every entry seen */
-            err = mfile_open(c, m, PATH_BACKUP_MANIFEST);
+            err = mfile_open(c, m, path);
             if (err)
                 return err;
             wrapped = true;
-            c->backup_next = 0;
             continue;
         }
-        c->backup_next = found->index + 1;
         if (wrapped && found->index >= start)
             return 0;
         if (found->invalid == QPYBAK_REASON_NONE && entry_named(found, name, len))
             return 1;
     }
+}
+
+int backup_lookup(struct core *c, const char *name, size_t len, struct qpybak_entry *found)
+{
+    if (c->result->backup != QPYBAK_MANIFEST_OK)
+        return 0;
+    return mfile_lookup(c, &c->backup, PATH_BACKUP_MANIFEST, name, len, found);
 }
 
 /* Two independent 32-bit hashes of a name (FNV-1a and a multiplicative

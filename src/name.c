@@ -40,6 +40,31 @@ static size_t utf8_sequence(const uint8_t *s, size_t n)
     return len;
 }
 
+static bool has_prefix(const uint8_t *s, size_t len, const char *prefix, size_t n)
+{
+    size_t i;
+
+    if (len < n)
+        return false;
+    for (i = 0; i < n; i++)
+        if (s[i] != (uint8_t)prefix[i])
+            return false;
+    return true;
+}
+
+/* qpybak's own files: tracking or installing them would let a manifest or
+ * a journal overwrite the manifest itself, or be removed as a stale temp. */
+static bool reserved(const uint8_t *s, size_t len)
+{
+    static const char tmp[] = ".qpybak-tmp";
+
+    if (len == 18 && has_prefix(s, len, "/usr/checksum.json", 18))
+        return true;
+    if (has_prefix(s, len, "/usr/.qpybak/", 13) || (len == 12 && has_prefix(s, len, "/usr/.qpybak", 12)))
+        return true;
+    return len >= sizeof tmp - 1 && has_prefix(s + len - (sizeof tmp - 1), sizeof tmp - 1, tmp, sizeof tmp - 1);
+}
+
 enum qpybak_reason qpybak_name_check(const char *name, size_t len, size_t name_max)
 {
     const uint8_t *s = (const uint8_t *)name;
@@ -76,5 +101,5 @@ enum qpybak_reason qpybak_name_check(const char *name, size_t len, size_t name_m
             i += n - 1;
         }
     }
-    return QPYBAK_REASON_NONE;
+    return reserved(s, len) ? QPYBAK_REASON_RESERVED : QPYBAK_REASON_NONE;
 }

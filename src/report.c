@@ -75,8 +75,11 @@ int qpybak_report_file(struct qpybak_report *rep, const struct qpybak_file_event
         else
             jout_text(&o, "null");
     }
-    if (ev->state == QPYBAK_STATE_RESTORED)
+    if (ev->state == QPYBAK_STATE_RESTORED) {
         member_crc(&o, ", \"restored\": ", true, ev->restored_crc);
+        jout_text(&o, ev->downgraded ? ", \"downgraded\": true" : ", \"downgraded\": false");
+        jout_text(&o, ev->from_last_good ? ", \"source\": \"last-good\"" : ", \"source\": \"backup\"");
+    }
     if (ev->error) {
         jout_text(&o, ", \"error\": ");
         jout_string(&o, qpybak_strerror(ev->error), str_len(qpybak_strerror(ev->error)));
@@ -165,6 +168,13 @@ int qpybak_report_end(struct qpybak_report *rep, const struct qpybak_result *res
     jout_text(&o, (res->repaired & QPYBAK_REPAIRED_SHADOW) ? "\"shadow\"" : "");
     jout_text(&o, "]");
     warnings(&o, res);
+    if (res->fota.journal) {
+        jout_text(&o, ",\n \"fota\": {\"installed\": ");
+        jout_u64(&o, res->fota.installed);
+        jout_text(&o, ", \"failed\": ");
+        jout_u64(&o, res->fota.failed);
+        jout_text(&o, "}");
+    }
     jout_text(&o, ", \"stale_temps\": ");
     jout_u64(&o, res->stale_temps);
     jout_text(&o, res->manifest_written ? ", \"manifest_written\": true" : ", \"manifest_written\": false");

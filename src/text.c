@@ -51,6 +51,9 @@ const char *qpybak_reason_text(enum qpybak_reason reason)
         "backup copy fails its checksum",
         "storage error",
         "not a regular file",
+        "name reserved for qpybak",
+        "staged copy fails its journal checksum",
+        "staged copy missing",
     };
 
     return (unsigned)reason < QPYBAK_REASON_COUNT ? texts[reason] : "unknown";

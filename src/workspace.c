@@ -19,8 +19,9 @@ static size_t align_up(size_t n)
 
 static size_t path_size_for(size_t name_max)
 {
-    /* "/bak" + name + ".qpybak-tmp" + NUL */
-    return align_up(name_max + 4 + TEMP_SUFFIX_LEN + 1);
+    /* "/usr/.qpybak/good" + name + ".qpybak-tmp" + NUL, the longest path
+     * built from a name */
+    return align_up(name_max + 13 + TEMP_SUFFIX_LEN + 1);
 }
 
 size_t qpybak_buffer_min(size_t name_max)

@@ -1,0 +1,394 @@
+/*
+ * FOTA apply (SPEC section 5).  The journal /usr/.qpybak/fota.json is a
+ * checksum.json whose entries also carry "from", the staged copy:
+ *
+ *   {"name": "/usr/lib/a.py", "crc32": "0x...", "size": 812, "from": "/usr/.updater/lib/a.py"}
+ *
+ * Its atomic rename is the commit point.  Everything after it - installs,
+ * the manifest rewrite, removing the staged files, removing the journal -
+ * is idempotent, so boot (step 2) simply runs it again after a power cut.
+ */
+#include "core.h"
+#include "util.h"
+
+static void note_error(struct core *c, int err)
+{
+    if (err < 0 && !c->result->error)
+        c->result->error = err;
+}
+
+static void report_update(struct core *c, const struct qpybak_fota_event *ev)
+{
+    if (ev->installed)
+        c->result->fota.installed++;
+    else
+        c->result->fota.failed++;
+    if (c->cfg->on_update)
+        c->cfg->on_update(c->cfg->ctx, ev);
+}
+
+int last_good_path(struct core *c, const char *name, size_t len, char *out)
+{
+    size_t prefix = sizeof PATH_LAST_GOOD - 1;
+
+    if (len < 5 || prefix + len - 4 + 1 > c->path_size)
+        return QPYBAK_ERR_NAMETOOLONG;
+    mem_copy(out, PATH_LAST_GOOD, prefix);
+    mem_copy(out + prefix, name + 4, len - 4 + 1);
+    return 0;
+}
+
+/* Installs one journal entry: the staged copy, verified against the
+ * journal while it is copied.  A staged copy already gone means an earlier
+ * run installed it, if the target holds the journal's content. */
+static void install_entry(struct core *c, const struct qpybak_entry *e)
+{
+    struct qpybak_fota_event ev;
+    struct accept accept;
+    uint32_t crc;
+    uint64_t size;
+    int err;
+
+    mem_zero(&ev, sizeof ev);
+    ev.name = e->name;
+    ev.from = e->from;
+    ev.crc = e->crc;
+    ev.size = e->size;
+    accept.crc = e->crc;
+    accept.size = e->size;
+    accept.has_size = e->has_size;
+    err = install_copy(c, e->from, e->name, &accept, 1, &crc, &size);
+    if (err == QPYBAK_ERR_NOENT && file_checksum(c, e->name, &crc, &size) == 0 &&
+        entry_matches(e, crc, size))
+        err = 0;
+    ev.installed = err == 0;
+    if (err == QPYBAK_ERR_NOENT)
+        ev.reason = QPYBAK_REASON_STAGED_MISSING;
+    else if (err == QPYBAK_ERR_CORRUPT)
+        ev.reason = QPYBAK_REASON_STAGED_BAD;
+    else if (err == QPYBAK_ERR_ISDIR)
+        ev.reason = QPYBAK_REASON_NOT_FILE;
+    else if (err) {
+        ev.reason = QPYBAK_REASON_IO;
+        ev.error = err;
+        note_error(c, err);
+    }
+    report_update(c, &ev);
+    /* The last-known-good copy goes to c->path, which held "from": done
+     * with it now that the event is out. */
+    if (ev.installed && c->cfg->keep_last_good &&
+        last_good_path(c, e->name, e->name_len, c->path) == 0)
+        note_error(c, copy_file(c, e->name, c->path));
+}
+
+/* A journal entry must name a valid target and a valid staged copy
+ * STAGE + the target's path below /usr (what write_journal writes). */
+static bool entry_usable(struct core *c, const struct qpybak_entry *e)
+{
+    size_t tail = e->name_len - 4;
+
+    return e->invalid == QPYBAK_REASON_NONE && e->from != NULL && e->from_len > tail + 5 &&
+           qpybak_name_check(e->from, e->from_len, c->path_size - 1) == QPYBAK_REASON_NONE &&
+           mem_eq(e->from + e->from_len - tail, e->name + 4, tail);
+}
+
+/* Opens the journal on the aux reader with c->path holding "from". */
+static int journal_open(struct core *c)
+{
+    int err = mfile_open(c, &c->aux, PATH_JOURNAL);
+
+    c->aux.reader.from = c->path;
+    c->aux.reader.from_size = c->path_size;
+    return err;
+}
+
+/* Tracked files take the journal's checksum once they hold its content. */
+static void take_journal_value(struct core *c, const struct qpybak_entry *e, struct accept *value,
+                               void *ctx)
+{
+    struct qpybak_entry j;
+    uint32_t crc;
+    uint64_t size;
+
+    (void)ctx;
+    if (mfile_lookup(c, &c->backup, PATH_JOURNAL, e->name, e->name_len, &j) <= 0)
+        return;
+    if (j.crc == e->crc && j.has_size && e->has_size && j.size == e->size)
+        return;
+    if (file_checksum(c, e->name, &crc, &size) != 0 || !entry_matches(&j, crc, size))
+        return;
+    value->crc = j.crc;
+    value->size = j.size;
+    value->has_size = j.has_size;
+}
+
+/* Removes the directories between a staged file and the staging folder,
+ * deepest first, and the folder itself; non-empty ones stay. */
+static void remove_stage_dirs(struct core *c, const struct qpybak_entry *e)
+{
+    size_t stage_len = e->from_len - (e->name_len - 4); /* from = stage + name[4:] */
+    size_t i;
+    mem_copy(c->dir, e->from, e->from_len + 1);
+    for (i = e->from_len; i > stage_len; i--) {
+        if (c->dir[i - 1] != '/' || i - 1 < stage_len)
+            continue;
+        c->dir[i - 1] = '\0';
+        io_remove(c, c->dir);
+    }
+}
+
+int fota_resume(struct core *c)
+{
+    struct qpybak_entry e;
+    struct qpybak_stat st;
+    uint32_t entries;
+    int r, err;
+
+    err = io_stat(c, PATH_JOURNAL, &st);
+    if (err == QPYBAK_ERR_NOENT)
+        return 0;
+    if (err)
+        return err;
+    c->result->fota.journal = true;
+    if (manifest_check(c, PATH_JOURNAL, NULL, NULL, &entries) != QPYBAK_MANIFEST_OK) {
+        /* Written atomically, so never torn: this one was not ours. */
+        note_error(c, io_remove(c, PATH_JOURNAL));
+        return QPYBAK_ERR_CORRUPT;
+    }
+
+    /* 1. Install every staged file. */
+    err = journal_open(c);
+    while (!err && (r = mfile_next(&c->aux, &e)) != 0) {
+        if (r < 0) {
+            err = r;
+            break;
+        }
+        if (!entry_usable(c, &e)) {
+            c->result->fota.skipped++;
+            continue;
+        }
+        install_entry(c, &e);
+    }
+    mfile_close(&c->aux);
+    if (err) {
+        note_error(c, err);
+        return err;
+    }
+
+    /* 2. One rewrite of the user manifest for the tracked ones. */
+    choose_source(c);
+    if (c->source_path)
+        manifest_rewrite(c, take_journal_value, NULL);
+
+    /* 3. Remove the staged files and folders, then the journal. */
+    err = journal_open(c);
+    while (!err && (r = mfile_next(&c->aux, &e)) == 1) {
+        if (!entry_usable(c, &e))
+            continue;
+        remove_if_present(c, e.from);
+        remove_stage_dirs(c, &e);
+    }
+    mfile_close(&c->aux);
+    note_error(c, err);
+    err = io_remove(c, PATH_JOURNAL);
+    note_error(c, err);
+    return err ? err : 1;
+}
+
+/* ---------------------------------------------------------------- staging */
+
+/* Picks the smallest directory entry name greater than `after`. */
+struct pick {
+    const char *after; /* NULL: the smallest */
+    char *best;
+    size_t best_size;
+    bool found;
+    enum qpybak_type type;
+    uint32_t too_long;
+};
+
+static int byte_compare(const char *a, const char *b)
+{
+    const uint8_t *x = (const uint8_t *)a, *y = (const uint8_t *)b;
+
+    while (*x && *x == *y) {
+        x++;
+        y++;
+    }
+    return (int)*x - (int)*y;
+}
+
+static int pick_next(void *ctx, const char *name, enum qpybak_type type)
+{
+    struct pick *p = (struct pick *)ctx;
+    size_t len = str_len(name);
+
+    if (p->after && byte_compare(name, p->after) <= 0)
+        return 0;
+    if (p->found && byte_compare(name, p->best) >= 0)
+        return 0;
+    if (len + 1 > p->best_size) {
+        p->too_long++;
+        return 0;
+    }
+    mem_copy(p->best, name, len + 1);
+    p->found = true;
+    p->type = type;
+    return 0;
+}
+
+/*
+ * A sorted depth-first walk below the staging folder in fixed memory: no
+ * stack of open directories, each step lists one directory again and takes
+ * the smallest name after the last one taken.  State: c->path is the
+ * directory being walked, c->dir the last name taken from it ("" at
+ * first).  Returns 1 with c->path extended to the next file ("/name"
+ * appended; *dir_len is where to cut it back), 0 at the end, or an error.
+ */
+static int walk_next(struct core *c, size_t stage_len, size_t *dir_len, enum qpybak_type *type)
+{
+    struct pick p;
+    size_t len, name_len;
+    int err;
+
+    c->path[*dir_len] = '\0';
+    for (;;) {
+        len = *dir_len;
+        p.after = c->dir[0] ? c->dir : NULL;
+        p.best = c->temp;
+        p.best_size = c->path_size;
+        p.found = false;
+        p.too_long = 0;
+        err = c->port->list(c->port->ctx, c->path, pick_next, &p);
+        if (err)
+            return err;
+        if (p.after == NULL)
+            c->result->fota.skipped += p.too_long; /* counted once per folder */
+        if (!p.found) {
+            size_t slash;
+
+            if (len <= stage_len)
+                return 0; /* the staging folder itself is done */
+            for (slash = len; c->path[slash - 1] != '/'; slash--)
+                ;
+            mem_copy(c->dir, c->path + slash, len - slash + 1);
+            c->path[slash - 1] = '\0';
+            *dir_len = slash - 1;
+            continue;
+        }
+        name_len = str_len(c->temp);
+        mem_copy(c->dir, c->temp, name_len + 1);
+        if (len + 1 + name_len + 1 > c->path_size) {
+            c->result->fota.skipped++; /* too deep to name */
+            continue;
+        }
+        c->path[len] = '/';
+        mem_copy(c->path + len + 1, c->dir, name_len + 1);
+        if (p.type != QPYBAK_TYPE_DIR) {
+            *type = p.type;
+            return 1;
+        }
+        *dir_len = len + 1 + name_len;
+        c->dir[0] = '\0';
+    }
+}
+
+/* Writes the journal for everything staged; returns the number of files
+ * journaled, or an error.  Nothing is visible until the rename. */
+static int write_journal(struct core *c, const char *stage, size_t stage_len)
+{
+    struct qpybak_fota_event ev;
+    enum qpybak_type type;
+    size_t dir_len = stage_len;
+    uint32_t crc;
+    uint64_t size;
+    int n = 0, r, err;
+
+    err = ofile_open(c, &c->out, PATH_JOURNAL);
+    if (err) {
+        ofile_abort(&c->out, PATH_JOURNAL);
+        return err;
+    }
+    qpybak_writer_begin(&c->writer, ofile_write, &c->out);
+    mem_copy(c->path, stage, stage_len + 1);
+    c->dir[0] = '\0';
+    while (!err && (r = walk_next(c, stage_len, &dir_len, &type)) != 0) {
+        size_t len = str_len(c->path), target_len = 4 + len - stage_len;
+
+        if (r < 0) {
+            err = r;
+            break;
+        }
+        /* The target, in c->temp: "/usr" + the path below the folder. */
+        mem_copy(c->temp, "/usr", 4);
+        mem_copy(c->temp + 4, c->path + stage_len, len - stage_len + 1);
+        if (type != QPYBAK_TYPE_FILE ||
+            qpybak_name_check(c->temp, target_len, c->name_max) != QPYBAK_REASON_NONE) {
+            mem_zero(&ev, sizeof ev);
+            ev.name = c->temp;
+            ev.from = c->path;
+            ev.reason = type != QPYBAK_TYPE_FILE ? QPYBAK_REASON_NOT_FILE : QPYBAK_REASON_BAD_NAME;
+            report_update(c, &ev);
+            continue;
+        }
+        err = file_checksum(c, c->path, &crc, &size);
+        if (!err && size > 0xFFFFFFFFu)
+            err = QPYBAK_ERR_FBIG;
+        if (!err)
+            err = writer_entry_from(&c->writer, c->temp, target_len, crc, true, (uint32_t)size,
+                                    c->path, len);
+        n++;
+    }
+    if (!err)
+        err = qpybak_writer_end(&c->writer);
+    if (err || n == 0) {
+        ofile_abort(&c->out, PATH_JOURNAL);
+        return err;
+    }
+    err = ofile_commit(&c->out, PATH_JOURNAL); /* the commit point */
+    return err ? err : n;
+}
+
+int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
+                      struct qpybak_fota_result *result)
+{
+    struct qpybak_result local;
+    struct qpybak_stat st;
+    struct core *c;
+    size_t stage_len;
+    int err;
+
+    c = core_init(cfg, &local, &err);
+    if (c == NULL)
+        return err;
+    if (result)
+        mem_zero(result, sizeof *result);
+    if (stage == NULL)
+        stage = QPYBAK_STAGE_DEFAULT;
+    stage_len = str_len(stage);
+    if (qpybak_name_check(stage, stage_len, c->name_max) != QPYBAK_REASON_NONE ||
+        c->port->list == NULL)
+        return QPYBAK_ERR_INVAL;
+
+    /* A pending journal first: its staged files may be the ones here. */
+    err = fota_resume(c);
+    if (err < 0 && err != QPYBAK_ERR_CORRUPT)
+        goto out;
+    local.fota.resumed = err > 0;
+
+    err = io_stat(c, stage, &st);
+    if (!err && st.type != QPYBAK_TYPE_DIR)
+        err = QPYBAK_ERR_NOTDIR;
+    if (!err)
+        err = write_journal(c, stage, stage_len);
+    if (err > 0)
+        err = fota_resume(c);
+    if (err > 0)
+        err = 0;
+out:
+    if (result)
+        *result = local.fota;
+    if (!err && local.error)
+        err = 0; /* per-file problems are in the counts */
+    return err;
+}
