@@ -61,6 +61,7 @@ enum qpybak_error {
     QPYBAK_ERR_NOSPC = -28,       /* no space left */
     QPYBAK_ERR_ROFS = -30,        /* read-only file system */
     QPYBAK_ERR_NAMETOOLONG = -36, /* path longer than the name limit */
+    QPYBAK_ERR_NOTEMPTY = -39,    /* remove of a directory that is not empty */
     QPYBAK_ERR_LOOP = -40,        /* a symbolic link where none may be */
     QPYBAK_ERR_CORRUPT = -84      /* not valid JSON of the expected shape */
 };
@@ -132,7 +133,8 @@ struct qpybak_stat {
  *           a power cut, `to` is either the old or the new file, never torn
  *           or missing.  littlefs and POSIX rename give this; FatFs needs
  *           care (see docs/porting.md).
- * - remove: removes a file (or an empty directory).
+ * - remove: removes a file, or an empty directory (QPYBAK_ERR_NOTEMPTY
+ *           when it is not empty).
  * - mkdir:  creates one directory; QPYBAK_ERR_EXIST if it is there.
  * - list:   optional (may be NULL).  Calls fn once for each entry of a
  *           directory with its name (no path) and type; fn returning

@@ -39,10 +39,14 @@ static enum qpybak_off read_flag(struct core *c)
         return QPYBAK_OFF_MISSING;
     if (src.handle == QPYBAK_ERR_ISDIR)
         return QPYBAK_OFF_MALFORMED;
-    if (src.handle < 0)
+    if (src.handle < 0) {
+        note_error(c, src.handle);
         return QPYBAK_OFF_UNREADABLE;
+    }
     off = qpybak_flag_read(handle_read, &src);
     io_close(c, src.handle);
+    if (off == QPYBAK_OFF_UNREADABLE)
+        note_error(c, QPYBAK_ERR_IO);
     return off;
 }
 
@@ -164,6 +168,11 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
     int err, n = 0, found;
 
     err = file_checksum(c, e->name, &crc, &size);
+    if (err && err != QPYBAK_ERR_NOENT && err != QPYBAK_ERR_ISDIR && err != QPYBAK_ERR_LOOP &&
+        err != QPYBAK_ERR_NOTDIR)
+        /* A read error says nothing of the content: one more try before the
+         * file is taken for damaged (and a calc'd edit possibly undone). */
+        err = file_checksum(c, e->name, &crc, &size);
     if (err == 0) {
         ev->has_actual = true;
         ev->actual_crc = crc;
@@ -337,6 +346,7 @@ static int run(const struct qpybak_config *cfg, struct qpybak_result *result, en
         remove_stale_temp(c, PATH_PRIMARY);
         remove_stale_temp(c, PATH_SHADOW);
         remove_stale_temp(c, PATH_REPORT);
+        remove_stale_temp(c, PATH_JOURNAL);
     }
 
     /* 3. Which user manifest to trust; repair the others from it. */

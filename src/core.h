@@ -66,6 +66,8 @@ struct core {
     char *dir;           /* and a parent directory's */
     size_t path_size;
 
+    bool fota_retry;     /* an install failed on a storage error */
+
     uint8_t *bloom;      /* names seen so far (duplicate check), may be 0 */
     size_t bloom_bits;
     unsigned bloom_k;

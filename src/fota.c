@@ -19,6 +19,8 @@ static void note_error(struct core *c, int err)
 
 static void report_update(struct core *c, const struct qpybak_fota_event *ev)
 {
+    if (!ev->installed && ev->reason == QPYBAK_REASON_IO)
+        c->fota_retry = true; /* a storage error may pass: keep the journal */
     if (ev->installed)
         c->result->fota.installed++;
     else
@@ -110,12 +112,21 @@ static void take_journal_value(struct core *c, const struct qpybak_entry *e, str
     uint32_t crc;
     uint64_t size;
 
+    int found;
+
     (void)ctx;
-    if (mfile_lookup(c, &c->backup, PATH_JOURNAL, e->name, e->name_len, &j) <= 0)
+    found = mfile_lookup(c, &c->backup, PATH_JOURNAL, e->name, e->name_len, &j);
+    if (found < 0)
+        c->fota_retry = true;
+    if (found <= 0)
         return;
     if (j.crc == e->crc && j.has_size && e->has_size && j.size == e->size)
         return;
-    if (file_checksum(c, e->name, &crc, &size) != 0 || !entry_matches(&j, crc, size))
+    if (file_checksum(c, e->name, &crc, &size) != 0) {
+        c->fota_retry = true; /* unverified: neither recorded nor forgotten */
+        return;
+    }
+    if (!entry_matches(&j, crc, size))
         return;
     value->crc = j.crc;
     value->size = j.size;
@@ -123,9 +134,11 @@ static void take_journal_value(struct core *c, const struct qpybak_entry *e, str
 }
 
 /* Removes the directories between a staged file and the staging folder,
- * deepest first, and the folder itself; non-empty ones stay. */
-static void remove_stage_dirs(struct core *c, const struct qpybak_entry *e)
+ * deepest first, and the folder itself; non-empty ones stay.  Returns the
+ * first error that is not "not empty" or "already gone". */
+static int remove_stage_dirs(struct core *c, const struct qpybak_entry *e)
 {
+    int err = 0, r;
     size_t stage_len = e->from_len - (e->name_len - 4); /* from = stage + name[4:] */
     size_t i;
     mem_copy(c->dir, e->from, e->from_len + 1);
@@ -133,8 +146,11 @@ static void remove_stage_dirs(struct core *c, const struct qpybak_entry *e)
         if (c->dir[i - 1] != '/' || i - 1 < stage_len)
             continue;
         c->dir[i - 1] = '\0';
-        io_remove(c, c->dir);
+        r = io_remove(c, c->dir);
+        if (r && r != QPYBAK_ERR_NOTEMPTY && r != QPYBAK_ERR_NOENT && !err)
+            err = r;
     }
+    return err;
 }
 
 int fota_resume(struct core *c)
@@ -177,20 +193,31 @@ int fota_resume(struct core *c)
 
     /* 2. One rewrite of the user manifest for the tracked ones. */
     choose_source(c);
-    if (c->source_path)
-        manifest_rewrite(c, take_journal_value, NULL);
+    if (c->source_path && manifest_rewrite(c, take_journal_value, NULL) != 0)
+        c->fota_retry = true;
 
-    /* 3. Remove the staged files and folders, then the journal. */
+    /* 3. Remove the staged files and folders, then the journal - unless a
+     *    storage error kept a file from being installed: then everything
+     *    stays for the next boot to try again. */
+    if (c->fota_retry)
+        return QPYBAK_ERR_IO;
     err = journal_open(c);
-    while (!err && (r = mfile_next(&c->aux, &e)) == 1) {
+    while (!err && (r = mfile_next(&c->aux, &e)) != 0) {
+        if (r < 0) {
+            err = r;
+            break;
+        }
         if (!entry_usable(c, &e))
             continue;
-        remove_if_present(c, e.from);
-        remove_stage_dirs(c, &e);
+        r = remove_if_present(c, e.from);
+        if (r >= 0)
+            r = remove_stage_dirs(c, &e);
+        if (r < 0)
+            err = r;
     }
     mfile_close(&c->aux);
-    note_error(c, err);
-    err = io_remove(c, PATH_JOURNAL);
+    if (!err)
+        err = io_remove(c, PATH_JOURNAL); /* done: the update is complete */
     note_error(c, err);
     return err ? err : 1;
 }

@@ -116,8 +116,11 @@ enum qpybak_mstate manifest_check(struct core *c, const char *path, const char *
     t.other = -1;
     t.same = false;
     t.handle = io_open(c, path, QPYBAK_O_READ);
-    if (t.handle < 0)
+    if (t.handle < 0) {
+        if (t.handle != QPYBAK_ERR_NOENT && !c->result->error)
+            c->result->error = t.handle;
         return mstate_of(t.handle);
+    }
     if (compare_with) {
         t.other = io_open(c, compare_with, QPYBAK_O_READ);
         t.same = t.other >= 0;
@@ -161,6 +164,16 @@ void choose_source(struct core *c)
         res->source = QPYBAK_SOURCE_PRIMARY;
         c->source_path = PATH_PRIMARY;
         c->source_entries = n_primary;
+    } else if (res->shadow != QPYBAK_MANIFEST_OK &&
+               (res->primary == QPYBAK_MANIFEST_UNREADABLE ||
+                res->shadow == QPYBAK_MANIFEST_UNREADABLE)) {
+        /* A read error is not corruption: the unreadable copy may hold edits
+         * recorded by calc.  Falling back to the factory manifest would undo
+         * them, so nothing is checked this time; the error is reported and
+         * the next boot tries again. */
+        res->source = QPYBAK_SOURCE_NONE;
+        c->source_path = NULL;
+        c->source_entries = 0;
     } else if (res->shadow == QPYBAK_MANIFEST_OK) {
         res->source = QPYBAK_SOURCE_SHADOW;
         c->source_path = PATH_SHADOW;

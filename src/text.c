@@ -19,6 +19,7 @@ const char *qpybak_strerror(int err)
     case QPYBAK_ERR_NOSPC: return "no space left on device";
     case QPYBAK_ERR_ROFS: return "read-only file system";
     case QPYBAK_ERR_NAMETOOLONG: return "name too long";
+    case QPYBAK_ERR_NOTEMPTY: return "directory not empty";
     case QPYBAK_ERR_LOOP: return "symbolic link refused";
     case QPYBAK_ERR_CORRUPT: return "corrupt (not valid JSON of the expected shape)";
     default: return err < 0 ? "storage error" : "unknown";
