@@ -303,7 +303,7 @@ struct qpybak_result {
 /* Smallest work buffer for the default name limit.  qpybak_buffer_min()
  * gives it for any limit. */
 #define QPYBAK_NAME_MAX_DEFAULT 255
-#define QPYBAK_BUFFER_MIN 2048
+#define QPYBAK_BUFFER_MIN 3072
 
 /* The configuration.  Zero means default for every optional member. */
 struct qpybak_config {

@@ -144,6 +144,14 @@ static void repair_manifests(struct core *c)
     note_error(c, err);
 }
 
+/* What a port says when a path holds something other than a regular file
+ * (docs/porting.md): such a file is damaged, not unreadable. */
+static bool not_a_file(int err)
+{
+    return err == QPYBAK_ERR_ISDIR || err == QPYBAK_ERR_LOOP || err == QPYBAK_ERR_NOTDIR ||
+           err == QPYBAK_ERR_INVAL;
+}
+
 static enum qpybak_reason restore_failure(int err)
 {
     switch (err) {
@@ -168,8 +176,7 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
     int err, n = 0, found;
 
     err = file_checksum(c, e->name, &crc, &size);
-    if (err && err != QPYBAK_ERR_NOENT && err != QPYBAK_ERR_ISDIR && err != QPYBAK_ERR_LOOP &&
-        err != QPYBAK_ERR_NOTDIR)
+    if (err && err != QPYBAK_ERR_NOENT && !not_a_file(err))
         /* A read error says nothing of the content: one more try before the
          * file is taken for damaged (and a calc'd edit possibly undone). */
         err = file_checksum(c, e->name, &crc, &size);
@@ -183,9 +190,12 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
         }
     }
     ev->found = err == QPYBAK_ERR_NOENT ? QPYBAK_STATE_MISSING : QPYBAK_STATE_MODIFIED;
-    if (err && err != QPYBAK_ERR_NOENT) {
-        ev->error = err; /* a directory, a link, an unreadable file */
-        ev->reason = err == QPYBAK_ERR_ISDIR ? QPYBAK_REASON_NOT_FILE : QPYBAK_REASON_IO;
+    if (not_a_file(err)) {
+        ev->reason = QPYBAK_REASON_NOT_FILE; /* a directory, a link, a FIFO... */
+    } else if (err && err != QPYBAK_ERR_NOENT) {
+        ev->error = err; /* unreadable twice */
+        ev->reason = QPYBAK_REASON_IO;
+        note_error(c, err);
     }
     if (mode == MODE_STATUS) {
         ev->state = ev->found;

@@ -325,7 +325,7 @@ static int walk_next(struct core *c, size_t stage_len, size_t *dir_len, enum qpy
 static int write_journal(struct core *c, const char *stage, size_t stage_len)
 {
     struct qpybak_fota_event ev;
-    enum qpybak_type type;
+    enum qpybak_type type = QPYBAK_TYPE_OTHER;
     size_t dir_len = stage_len;
     uint32_t crc;
     uint64_t size;

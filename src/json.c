@@ -46,6 +46,11 @@ static int peek_byte(struct qpybak_reader *r)
     return r->chunk[r->pos];
 }
 
+int json_peek_raw(struct qpybak_reader *r)
+{
+    return peek_byte(r);
+}
+
 int json_end_error(const struct qpybak_reader *r)
 {
     return r->error ? r->error : QPYBAK_ERR_CORRUPT;

@@ -25,6 +25,9 @@ struct json_number {
 /* Skips white space; returns the next byte without consuming it, or JSON_END. */
 int json_peek(struct qpybak_reader *r);
 
+/* The next byte as it is (no white space skipped), not consumed. */
+int json_peek_raw(struct qpybak_reader *r);
+
 /* Consumes the byte json_peek returned. */
 void json_take(struct qpybak_reader *r);
 

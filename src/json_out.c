@@ -63,7 +63,7 @@ void jout_string(const struct jout *o, const char *s, size_t len)
     jout_raw(o, "\"", 1);
     while (i < len) {
         char esc[7];
-        size_t n = 0, seq = utf8_len(p + i, len - i);
+        size_t n = 0, skip = 1, seq = utf8_len(p + i, len - i);
 
         if (p[i] == '"' || p[i] == '\\') {
             esc[0] = '\\';
@@ -77,6 +77,16 @@ void jout_string(const struct jout *o, const char *s, size_t len)
             esc[4] = hex[p[i] >> 4];
             esc[5] = hex[p[i] & 0xF];
             n = 6;
+        } else if (seq == 2 && p[i] == 0xC2 && p[i + 1] < 0xA0) {
+            /* C1 controls (U+009B is a terminal's CSI): escaped too */
+            esc[0] = '\\';
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[p[i + 1] >> 4];
+            esc[5] = hex[p[i + 1] & 0xF];
+            n = 6;
+            skip = 2; /* the escape stands for both bytes */
         } else if (seq == 0) {
             esc[0] = '\\';
             esc[1] = 'u';
@@ -89,7 +99,7 @@ void jout_string(const struct jout *o, const char *s, size_t len)
         if (n) {
             jout_raw(o, s + start, i - start);
             jout_raw(o, esc, n);
-            i++;
+            i += skip;
             start = i;
         } else {
             i += seq;

@@ -96,7 +96,8 @@ enum qpybak_reason qpybak_name_check(const char *name, size_t len, size_t name_m
         if (s[i] >= 0x80) {
             size_t n = utf8_sequence(s + i, len - i);
 
-            if (n == 0)
+            /* invalid UTF-8, or a C1 control character (U+0080-U+009F) */
+            if (n == 0 || (s[i] == 0xC2 && s[i + 1] < 0xA0))
                 return QPYBAK_REASON_BAD_NAME;
             i += n - 1;
         }

@@ -518,7 +518,7 @@ static bool invariants_hold(struct check *k)
 
         snprintf(path, sizeof path, "/bak%s", factory_files[i].name);
         if (!same_file(k->before, k->now, path))
-            snprintf(k->why, sizeof k->why, "%s changed", path);
+            snprintf(k->why, sizeof k->why, "%.400s changed", path);
     }
     for (i = 0; i < 2 && !k->why[0]; i++) {
         if (same_file(k->before, k->now, manifests[i]))

@@ -1,0 +1,271 @@
+/*
+ * `qpybak boot` and `qpybak status`: run the core procedure on the two
+ * roots and print its outcome, as lines for a human or as the JSON report.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+#define PRIMARY "/usr/checksum.json"
+#define SHADOW "/usr/.qpybak/checksum.json"
+#define BACKUP "/bak/checksum.json"
+
+struct check {
+    bool boot;
+    bool json;
+    bool verbose;
+    bool begun; /* the JSON document was started */
+    struct qpybak_report rep;
+};
+
+/* "restored      /usr/a.py": the state padded to 13 columns. */
+static void begin_line(const char *label)
+{
+    printf("%-13s ", label);
+}
+
+static void print_crc_pair(const struct qpybak_file_event *ev)
+{
+    char a[QPYBAK_CRC_STR_SIZE], e[QPYBAK_CRC_STR_SIZE];
+
+    if (ev->has_expected_size && ev->actual_size != ev->expected_size)
+        printf(" (size %llu, expected %lu)", (unsigned long long)ev->actual_size,
+               (unsigned long)ev->expected_size);
+    else
+        printf(" (crc %s, expected %s)", qpybak_crc_format(ev->actual_crc, a),
+               qpybak_crc_format(ev->expected_crc, e));
+}
+
+static void print_reason(const struct qpybak_file_event *ev)
+{
+    if (ev->reason == QPYBAK_REASON_IO && ev->error)
+        printf(" (%s: %s)", qpybak_reason_text(ev->reason), errtext(ev->error));
+    else
+        printf(" (%s)", qpybak_reason_text(ev->reason));
+}
+
+static void print_event(const struct qpybak_file_event *ev)
+{
+    char crc[QPYBAK_CRC_STR_SIZE];
+
+    begin_line(qpybak_state_name(ev->state));
+    if (ev->state == QPYBAK_STATE_INVALID)
+        printf("#%lu%s", (unsigned long)ev->index, ev->name ? " " : "");
+    if (ev->name)
+        put_name(stdout, ev->name);
+    switch (ev->state) {
+    case QPYBAK_STATE_OK:
+        printf(" (crc %s)", qpybak_crc_format(ev->expected_crc, crc));
+        break;
+    case QPYBAK_STATE_RESTORED:
+        /* Downgraded: the entry recorded an update or a calc'd edit, and
+         * only the factory copy was left to install. */
+        printf(" (was %s%s)", qpybak_state_name(ev->found),
+               ev->from_last_good ? ", from the last-known-good copy"
+               : ev->downgraded   ? ", back to the factory version"
+                                  : "");
+        break;
+    case QPYBAK_STATE_MODIFIED:
+        if (ev->reason != QPYBAK_REASON_NONE)
+            print_reason(ev);
+        else if (ev->has_actual)
+            print_crc_pair(ev);
+        break;
+    default: /* missing, unrecoverable, invalid */
+        if (ev->reason != QPYBAK_REASON_NONE)
+            print_reason(ev);
+        break;
+    }
+    putchar('\n');
+}
+
+static void on_file(void *ctx, const struct qpybak_file_event *ev)
+{
+    struct check *c = ctx;
+
+    if (c->json) {
+        /* Begun at the first event, so that a run that cannot start
+         * prints an error and no half document. */
+        if (!c->begun)
+            qpybak_report_begin(&c->rep, write_stdout, NULL);
+        c->begun = true;
+        qpybak_report_file(&c->rep, ev);
+    }
+    else if (c->verbose || ev->state != QPYBAK_STATE_OK)
+        print_event(ev);
+}
+
+/* Boot finishing an interrupted FOTA apply: one staged file.  The JSON
+ * report carries only the totals (its "fota" member). */
+static void on_update(void *ctx, const struct qpybak_fota_event *ev)
+{
+    struct check *c = ctx;
+
+    if (c->json || (ev->installed && !c->verbose))
+        return;
+    begin_line(ev->installed ? "updated" : "not installed");
+    put_name(stdout, ev->name);
+    if (ev->installed)
+        printf(" (interrupted update finished)\n");
+    else if (ev->reason == QPYBAK_REASON_IO && ev->error)
+        printf(" (%s: %s)\n", qpybak_reason_text(ev->reason), errtext(ev->error));
+    else
+        printf(" (%s)\n", qpybak_reason_text(ev->reason));
+}
+
+static bool both_corrupt(const struct qpybak_result *r)
+{
+    return r->source == QPYBAK_SOURCE_BACKUP && r->primary != QPYBAK_MANIFEST_MISSING &&
+           r->shadow != QPYBAK_MANIFEST_MISSING;
+}
+
+/* Boot: what it rewrote.  Status: what boot would have to rewrite. */
+static void print_manifests(const struct check *c, const struct qpybak_result *r)
+{
+    bool none = r->source == QPYBAK_SOURCE_NONE;
+    const char *from = r->source == QPYBAK_SOURCE_SHADOW ? "the shadow copy" : "the backup manifest";
+
+    if (c->boot && (r->repaired & QPYBAK_REPAIRED_PRIMARY)) {
+        begin_line("repaired");
+        printf(PRIMARY " (was %s, from %s)\n", qpybak_mstate_name(r->primary), from);
+    }
+    if (c->boot && (r->repaired & QPYBAK_REPAIRED_SHADOW)) {
+        begin_line("repaired");
+        printf(SHADOW " (was %s, from " PRIMARY ")\n", qpybak_mstate_name(r->shadow));
+    }
+    if (!c->boot && r->primary != QPYBAK_MANIFEST_OK) {
+        begin_line("warning");
+        printf(PRIMARY " is %s (%s%s)\n", qpybak_mstate_name(r->primary),
+               none ? "no copy left to repair it from" : "boot repairs it from ", none ? "" : from);
+    }
+    if (!c->boot && r->shadow != QPYBAK_MANIFEST_OK) {
+        begin_line("warning");
+        printf(SHADOW " is %s (%s)\n", qpybak_mstate_name(r->shadow),
+               none ? "no copy left to repair it from" : "boot repairs it");
+    }
+    if (both_corrupt(r)) {
+        begin_line("warning");
+        printf("both user manifests corrupt: factory checksums %s\n",
+               c->boot ? "installed" : "would be installed");
+    }
+    if (r->backup != QPYBAK_MANIFEST_OK) {
+        begin_line("warning");
+        printf(BACKUP " is %s: a file is restored only when its backup copy matches the user "
+                      "manifest\n",
+               qpybak_mstate_name(r->backup));
+    }
+    if (r->source == QPYBAK_SOURCE_NONE) {
+        begin_line("warning");
+        printf("no usable manifest: nothing was checked\n");
+    }
+    if (r->fota.journal) {
+        begin_line("finished");
+        printf("an interrupted update: %lu file%s installed, %lu not installed\n",
+               (unsigned long)r->fota.installed, r->fota.installed == 1 ? "" : "s",
+               (unsigned long)r->fota.failed);
+    }
+    if (r->stale_temps) {
+        begin_line(c->boot ? "removed" : "warning");
+        printf("%lu temporary file%s of an interrupted run%s\n", (unsigned long)r->stale_temps,
+               r->stale_temps == 1 ? "" : "s", c->boot ? "" : " (boot removes them)");
+    }
+    if (r->error) {
+        begin_line("error");
+        printf("%s\n", errtext(r->error));
+    }
+}
+
+static void print_summary(const struct check *c, const struct qpybak_result *r)
+{
+    /* The states each command reports, in the order of docs/cli.md. */
+    static const enum qpybak_state boot_states[QPYBAK_STATE_COUNT] = {
+        QPYBAK_STATE_OK, QPYBAK_STATE_RESTORED, QPYBAK_STATE_UNRECOVERABLE, QPYBAK_STATE_INVALID,
+        QPYBAK_STATE_MISSING, QPYBAK_STATE_MODIFIED};
+    static const enum qpybak_state status_states[QPYBAK_STATE_COUNT] = {
+        QPYBAK_STATE_OK, QPYBAK_STATE_MISSING, QPYBAK_STATE_MODIFIED, QPYBAK_STATE_INVALID,
+        QPYBAK_STATE_RESTORED, QPYBAK_STATE_UNRECOVERABLE};
+    const enum qpybak_state *s = c->boot ? boot_states : status_states;
+    unsigned long total = 0;
+    int i;
+
+    for (i = 0; i < QPYBAK_STATE_COUNT; i++)
+        total += r->counts[i];
+    printf("%s: %lu entr%s: ", c->boot ? "boot" : "status", total, total == 1 ? "y" : "ies");
+    for (i = 0; i < QPYBAK_STATE_COUNT; i++) {
+        /* The last two belong to the other command: shown only if they
+         * ever occur, never hidden. */
+        if (i < 4 || r->counts[s[i]])
+            printf("%s%lu %s", i ? ", " : "", (unsigned long)r->counts[s[i]],
+                   qpybak_state_name(s[i]));
+    }
+    putchar('\n');
+}
+
+/* The exit status (docs/cli.md): 1 while damage remains. */
+static int exit_status(const struct check *c, const struct qpybak_result *r)
+{
+    if (!r->enabled)
+        return EXIT_INTACT;
+    if (r->source == QPYBAK_SOURCE_NONE || r->error || r->counts[QPYBAK_STATE_MISSING] ||
+        r->counts[QPYBAK_STATE_MODIFIED] || r->counts[QPYBAK_STATE_UNRECOVERABLE] ||
+        r->counts[QPYBAK_STATE_INVALID])
+        return EXIT_DAMAGE;
+    if (!c->boot && r->primary != QPYBAK_MANIFEST_OK)
+        return EXIT_DAMAGE; /* boot would have to repair or replace it */
+    return EXIT_INTACT;
+}
+
+static int run(const struct opts *o, bool boot)
+{
+    struct qpybak_posix px;
+    struct qpybak_config cfg;
+    struct qpybak_result res;
+    struct check c;
+    const char *command = boot ? "boot" : "status";
+    int err, status;
+
+    status = open_roots(&px, o->usr, o->bak);
+    if (status)
+        return status;
+    memset(&c, 0, sizeof(c));
+    c.boot = boot;
+    c.json = o->json;
+    c.verbose = o->verbose;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.port = &px.port;
+    cfg.buffer = cli_work(&cfg.buffer_size);
+    cfg.on_file = on_file;
+    cfg.on_update = on_update;
+    cfg.ctx = &c;
+    memset(&res, 0, sizeof(res));
+
+    err = boot ? qpybak_boot(&cfg, &res) : qpybak_status(&cfg, &res);
+    qpybak_posix_close(&px);
+    if (err < 0) {
+        if (c.begun)
+            fputs("\n", stdout); /* the document is unfinished; end its line */
+        return cli_error(command, NULL, errtext(err));
+    }
+
+    if (c.json) {
+        if (!c.begun)
+            qpybak_report_begin(&c.rep, write_stdout, NULL);
+        qpybak_report_end(&c.rep, &res, command);
+    } else if (!res.enabled) {
+        printf("%s: off (%s)\n", command, qpybak_off_text(res.off));
+    } else {
+        print_manifests(&c, &res);
+        print_summary(&c, &res);
+    }
+    return exit_status(&c, &res);
+}
+
+int cmd_boot(const struct opts *o)
+{
+    return run(o, true);
+}
+
+int cmd_status(const struct opts *o)
+{
+    return run(o, false);
+}

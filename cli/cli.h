@@ -1,0 +1,89 @@
+/*
+ * The qpybak command (docs/cli.md): what the command's files share.
+ */
+#ifndef QPYBAK_CLI_H
+#define QPYBAK_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "qpybak.h"
+#include "qpybak_posix.h"
+
+/* Exit statuses (SPEC section 6). */
+#define EXIT_INTACT 0 /* intact now, or the feature is off */
+#define EXIT_DAMAGE 1 /* damage remains */
+#define EXIT_USAGE 2  /* bad arguments or environment: one line on stderr */
+
+/* The parsed command line. */
+struct opts {
+    const char *command; /* "boot", "pack", ... */
+    const char *usr;     /* --usr DIR, NULL when not given */
+    const char *bak;     /* --bak DIR */
+    bool json;           /* --json */
+    bool verbose;        /* -v */
+    bool disabled;       /* --disabled */
+    char **args;         /* the positional arguments */
+    int nargs;
+};
+
+/* main.c: the one work buffer of the host tool, 2 MiB: the core's RAM
+ * stays fixed whatever the manifest's size, and copies go in big reads. */
+void *cli_work(size_t *size);
+
+/* The commands; each returns an exit status. */
+int cmd_pack(const struct opts *o);
+int cmd_boot(const struct opts *o);
+int cmd_status(const struct opts *o);
+int cmd_calc(const struct opts *o);
+int cmd_crc(const struct opts *o);
+int cmd_fota_apply(const struct opts *o);
+
+/* out.c: output helpers. */
+
+/* Writes a name for a human: printable text as it is, every control
+ * character, backslash or invalid UTF-8 byte as \xNN, so that a hostile
+ * name can never send escape sequences to a terminal. */
+void put_name(FILE *f, const char *name);
+
+/* "qpybak: PREFIXNAME: WHY" on stderr, NAME escaped (PREFIX may be NULL,
+ * NAME may be NULL); returns EXIT_USAGE for convenience. */
+int cli_error(const char *prefix, const char *name, const char *why);
+
+/* A human phrase for a qpybak error or a passed-through -errno. */
+const char *errtext(int err);
+
+/* The same for an errno value. */
+const char *syserr(int errnum);
+
+/* A qpybak_write_fn onto stdout (ctx unused). */
+int write_stdout(void *ctx, const void *buf, size_t len);
+
+/* Checks that DIR, given as option OPT ("--usr", or NULL for an argument),
+ * is an existing directory: 0, or EXIT_USAGE after
+ * "qpybak: --usr DIR: no such directory". */
+int need_dir(const char *opt, const char *dir);
+
+/* Opens the POSIX port on the roots (either may be NULL) after need_dir()
+ * on each: 0 or EXIT_USAGE with the message printed. */
+int open_roots(struct qpybak_posix *p, const char *usr, const char *bak);
+
+/* Joins a host directory and a '/'-led rest ("" or "/a/b") into a new
+ * string (exits on out of memory). */
+char *join(const char *dir, const char *rest);
+
+/* The absolute, link-free form of a directory that may not exist yet
+ * (the part that does not is taken as mkdir -p would create it); a new
+ * string, or NULL with errno set. */
+char *resolve_dir(const char *path);
+
+/* Whether two resolved directories are the same or one holds the other. */
+bool dirs_overlap(const char *a, const char *b);
+
+/* malloc that exits with a message instead of returning NULL. */
+void *xmalloc(size_t size);
+char *xstrdup(const char *s);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * Output helpers of the qpybak command: names made safe for a terminal,
+ * the one-line error format, and small host utilities.
+ */
+#define _XOPEN_SOURCE 700 /* realpath: XSI in glibc's headers, base in POSIX 2008 */
+
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Length of a valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len, i;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        len = 2;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        len = 3;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        len = 4;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++)
+        if ((s[i] & 0xC0u) != 0x80u)
+            return 0;
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xF0 && s[1] < 0x90))
+        return 0; /* overlong */
+    if (s[0] == 0xED && s[1] >= 0xA0)
+        return 0; /* surrogate */
+    if (s[0] == 0xF4 && s[1] >= 0x90)
+        return 0; /* above U+10FFFF */
+    return len;
+}
+
+static void put_hex(FILE *f, unsigned char c)
+{
+    fprintf(f, "\\x%02x", c);
+}
+
+void put_name(FILE *f, const char *name)
+{
+    const unsigned char *s = (const unsigned char *)name;
+    size_t n = strlen(name), i = 0;
+
+    while (i < n) {
+        size_t len = utf8_len(s + i, n - i);
+
+        if (len == 0 || s[i] < 0x20 || s[i] == 0x7F || s[i] == '\\') {
+            put_hex(f, s[i]);
+            i++;
+        } else if (len == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0) {
+            /* U+0080..U+009F: C1 controls, which some terminals obey. */
+            put_hex(f, s[i]);
+            put_hex(f, s[i + 1]);
+            i += 2;
+        } else {
+            fwrite(s + i, 1, len, f);
+            i += len;
+        }
+    }
+}
+
+int cli_error(const char *prefix, const char *name, const char *why)
+{
+    fflush(stdout); /* keep stdout and stderr lines in order on a terminal */
+    fputs("qpybak: ", stderr);
+    if (prefix)
+        fputs(prefix, stderr);
+    if (name)
+        put_name(stderr, name);
+    if (prefix || name)
+        fputs(": ", stderr);
+    fprintf(stderr, "%s\n", why);
+    return EXIT_USAGE;
+}
+
+const char *errtext(int err)
+{
+    static char text[128];
+
+    switch (err) {
+    case QPYBAK_ERR_NOENT:
+    case QPYBAK_ERR_IO:
+    case QPYBAK_ERR_NOMEM:
+    case QPYBAK_ERR_EXIST:
+    case QPYBAK_ERR_NOTDIR:
+    case QPYBAK_ERR_ISDIR:
+    case QPYBAK_ERR_INVAL:
+    case QPYBAK_ERR_FBIG:
+    case QPYBAK_ERR_NOSPC:
+    case QPYBAK_ERR_ROFS:
+    case QPYBAK_ERR_NAMETOOLONG:
+    case QPYBAK_ERR_LOOP:
+    case QPYBAK_ERR_CORRUPT:
+        return qpybak_strerror(err);
+    default:
+        break;
+    }
+    if (err >= 0)
+        return qpybak_strerror(err);
+    /* The POSIX port passes other errno values through as -errno; the C
+     * library's text, lower-cased like the rest ("permission denied"). */
+    snprintf(text, sizeof(text), "%s", strerror(-err));
+    text[0] = (char)tolower((unsigned char)text[0]);
+    return text;
+}
+
+const char *syserr(int errnum)
+{
+    return errtext(qpybak_posix_error(errnum));
+}
+
+int write_stdout(void *ctx, const void *buf, size_t len)
+{
+    (void)ctx;
+    return fwrite(buf, 1, len, stdout) == len ? 0 : QPYBAK_ERR_IO;
+}
+
+int need_dir(const char *opt, const char *dir)
+{
+    struct stat st;
+    char prefix[16];
+
+    snprintf(prefix, sizeof(prefix), "%s ", opt ? opt : "");
+    if (stat(dir, &st) != 0)
+        return cli_error(opt ? prefix : NULL, dir,
+                         errno == ENOENT ? "no such directory" : syserr(errno));
+    if (!S_ISDIR(st.st_mode))
+        return cli_error(opt ? prefix : NULL, dir, "not a directory");
+    return 0;
+}
+
+int open_roots(struct qpybak_posix *p, const char *usr, const char *bak)
+{
+    int err;
+
+    if ((usr && need_dir("--usr", usr)) || (bak && need_dir("--bak", bak)))
+        return EXIT_USAGE;
+    if (usr && bak) {
+        /* One inside the other, boot would write into the backup partition. */
+        char *u = resolve_dir(usr), *b = resolve_dir(bak);
+        bool both = u && b && dirs_overlap(u, b);
+
+        free(u);
+        free(b);
+        if (both)
+            return cli_error("--usr ", usr, "overlaps the --bak directory");
+    }
+    err = qpybak_posix_open(p, usr, bak);
+    if (err)
+        return cli_error(NULL, usr ? usr : bak, errtext(err));
+    return 0;
+}
+
+void *xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+
+    if (p == NULL) {
+        cli_error(NULL, NULL, "out of memory");
+        exit(EXIT_USAGE);
+    }
+    return p;
+}
+
+char *join(const char *dir, const char *rest)
+{
+    size_t dlen = strlen(dir), rlen = strlen(rest);
+    char *s;
+
+    while (dlen > 1 && dir[dlen - 1] == '/')
+        dlen--; /* "out/" + "/usr" is "out/usr" */
+    if (dlen == 1 && dir[0] == '/' && rlen > 0)
+        dlen = 0; /* "/" + "/usr" is "/usr" */
+    s = xmalloc(dlen + rlen + 1);
+    memcpy(s, dir, dlen);
+    memcpy(s + dlen, rest, rlen + 1);
+    return s;
+}
+
+char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+
+    return memcpy(xmalloc(n), s, n);
+}
+
+/* The absolute, link-free form of a directory that may not exist yet: the
+ * longest existing prefix through realpath, the rest appended as mkdir -p
+ * will create it.  NULL with errno set when that fails. */
+char *resolve_dir(const char *path)
+{
+    char *real = realpath(path, NULL), *copy, *slash, *parent, *out;
+    const char *last;
+    size_t n;
+
+    if (real != NULL || errno != ENOENT)
+        return real;
+    copy = xstrdup(path);
+    n = strlen(copy);
+    while (n > 1 && copy[n - 1] == '/')
+        copy[--n] = '\0';
+    slash = strrchr(copy, '/');
+    if (slash == NULL) {
+        parent = resolve_dir(".");
+        last = copy;
+    } else if (slash == copy) {
+        parent = resolve_dir("/");
+        last = copy + 1;
+    } else {
+        *slash = '\0';
+        parent = resolve_dir(copy);
+        last = slash + 1;
+    }
+    if (parent == NULL || strcmp(last, ".") == 0 || last[0] == '\0') {
+        out = parent;
+    } else if (strcmp(last, "..") == 0) {
+        char *cut = strrchr(parent, '/');
+
+        if (cut != NULL)
+            cut[cut == parent ? 1 : 0] = '\0'; /* "/a" -> "/", "/a/b" -> "/a" */
+        out = parent;
+    } else {
+        size_t plen = strlen(parent), llen = strlen(last);
+
+        out = xmalloc(plen + 1 + llen + 1);
+        memcpy(out, parent, plen);
+        n = (plen == 1 && parent[0] == '/') ? 0 : plen; /* no "//" below "/" */
+        out[n] = '/';
+        memcpy(out + n + 1, last, llen + 1);
+        free(parent);
+    }
+    free(copy);
+    return out;
+}
+
+/* Whether b is a or lies below it (both resolved). */
+static bool inside(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+
+    return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/' || (n == 1 && a[0] == '/'));
+}
+
+bool dirs_overlap(const char *a, const char *b)
+{
+    return inside(a, b) || inside(b, a);
+}

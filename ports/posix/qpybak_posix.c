@@ -1,0 +1,504 @@
+/*
+ * The POSIX storage port (see qpybak_posix.h and the port contract in
+ * qpybak.h).
+ *
+ * Two host directories stand in for the partitions.  A device path is never
+ * handed to the host as a string: it is split into components and walked
+ * from the root's directory descriptor with openat(O_NOFOLLOW), so neither a
+ * symbolic link nor ".." - in a hostile manifest or a planted tree - can
+ * reach outside a root, whatever the current directory or a race does.
+ */
+#include "qpybak_posix.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h> /* renameat */
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Longest device path the port accepts; the core's names are far shorter
+ * (name_max, 255 by default), this only bounds the stack copy. */
+#define PATH_CAP 4096
+
+/* One resolved path: the directory that holds the last component, and
+ * that component.  leaf is NULL when the path is a root itself. */
+struct where {
+    int dir;          /* owned unless it is one of the roots */
+    const char *leaf; /* points into buf */
+    int root;         /* the root's descriptor, to tell the two apart */
+    char buf[PATH_CAP];
+};
+
+int qpybak_posix_error(int errnum)
+{
+    switch (errnum) {
+    case ENOENT: return QPYBAK_ERR_NOENT;
+    case EIO: return QPYBAK_ERR_IO;
+    case ENOMEM: return QPYBAK_ERR_NOMEM;
+    case EEXIST: return QPYBAK_ERR_EXIST;
+    case ENOTDIR: return QPYBAK_ERR_NOTDIR;
+    case EISDIR: return QPYBAK_ERR_ISDIR;
+    case EINVAL: return QPYBAK_ERR_INVAL;
+    case EFBIG: return QPYBAK_ERR_FBIG;
+    case EOVERFLOW: return QPYBAK_ERR_FBIG; /* off_t cannot hold the size */
+    case ENOSPC: return QPYBAK_ERR_NOSPC;
+#ifdef EDQUOT
+    case EDQUOT: return QPYBAK_ERR_NOSPC;
+#endif
+    case EROFS: return QPYBAK_ERR_ROFS;
+    case ENAMETOOLONG: return QPYBAK_ERR_NAMETOOLONG;
+    case ELOOP: return QPYBAK_ERR_LOOP;
+    case 0: return QPYBAK_ERR_IO; /* a failure that set no errno */
+    default: return -errnum;      /* the port's own code, passed through */
+    }
+}
+
+static int fail(void)
+{
+    return qpybak_posix_error(errno);
+}
+
+static bool is_root(const struct qpybak_posix *p, int fd)
+{
+    return fd == p->usr_fd || fd == p->bak_fd;
+}
+
+static void release(const struct qpybak_posix *p, struct where *w)
+{
+    if (w->dir >= 0 && !is_root(p, w->dir))
+        close(w->dir);
+    w->dir = -1;
+}
+
+/* "." and ".." would step out of the walk; an empty component is "//" or a
+ * trailing '/'.  The core never sends them; the port refuses them anyway. */
+static bool bad_component(const char *s)
+{
+    return s[0] == '\0' || (s[0] == '.' && (s[1] == '\0' || (s[1] == '.' && s[2] == '\0')));
+}
+
+/* After a failed open of a component in dir: a symbolic link there is
+ * QPYBAK_ERR_LOOP (Linux says ELOOP or ENOTDIR, depending on the flags). */
+static int open_error(int dir, const char *name)
+{
+    int err = errno;
+    struct stat st;
+
+    if ((err == ENOTDIR || err == ELOOP) && fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISLNK(st.st_mode))
+        return QPYBAK_ERR_LOOP;
+    return qpybak_posix_error(err);
+}
+
+/* Maps "/usr/..." or "/bak/..." to its root and opens every directory on
+ * the way down, never following a link.  On success w->dir and w->leaf
+ * name the last component; release(w) afterwards. */
+static int walk(const struct qpybak_posix *p, const char *path, struct where *w)
+{
+    size_t len = strlen(path);
+    char *s, *slash;
+
+    w->dir = -1;
+    w->leaf = NULL;
+    if (len < 4 || path[0] != '/' || (path[4] != '\0' && path[4] != '/'))
+        return QPYBAK_ERR_INVAL;
+    if (memcmp(path + 1, "usr", 3) == 0)
+        w->root = p->usr_fd;
+    else if (memcmp(path + 1, "bak", 3) == 0)
+        w->root = p->bak_fd;
+    else
+        return QPYBAK_ERR_INVAL;
+    if (w->root < 0)
+        return QPYBAK_ERR_NOENT; /* that root was not given: nothing is there */
+    if (len >= PATH_CAP)
+        return QPYBAK_ERR_NAMETOOLONG;
+    w->dir = w->root;
+    if (path[4] == '\0')
+        return 0; /* the root itself */
+
+    memcpy(w->buf, path + 5, len - 4); /* with the NUL */
+    s = w->buf;
+    while ((slash = strchr(s, '/')) != NULL) {
+        int fd;
+
+        *slash = '\0';
+        if (bad_component(s)) {
+            release(p, w);
+            return QPYBAK_ERR_INVAL;
+        }
+        fd = openat(w->dir, s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            int err = open_error(w->dir, s);
+
+            release(p, w);
+            return err;
+        }
+        release(p, w);
+        w->dir = fd;
+        s = slash + 1;
+    }
+    if (bad_component(s)) {
+        release(p, w);
+        return QPYBAK_ERR_INVAL;
+    }
+    w->leaf = s;
+    return 0;
+}
+
+/* fsync of a directory makes a rename, a new entry or a removal in it
+ * durable.  Some file systems cannot sync a directory (EINVAL): nothing
+ * more can be done there, so that is not an error. */
+static int sync_dir(int fd)
+{
+    while (fsync(fd) != 0) {
+        if (errno == EINTR)
+            continue;
+        return errno == EINVAL ? 0 : fail();
+    }
+    return 0;
+}
+
+static int fd_of(const struct qpybak_posix *p, int handle)
+{
+    if (handle < 0 || handle >= QPYBAK_POSIX_MAX_OPEN || p->fds[handle] < 0)
+        return -1;
+    return p->fds[handle];
+}
+
+static int px_open(void *ctx, const char *path, int flags)
+{
+    struct qpybak_posix *p = ctx;
+    struct where w;
+    struct stat st;
+    int handle, fd, oflags, err;
+
+    for (handle = 0; handle < QPYBAK_POSIX_MAX_OPEN && p->fds[handle] >= 0; handle++)
+        ;
+    if (handle == QPYBAK_POSIX_MAX_OPEN)
+        return qpybak_posix_error(EMFILE);
+    if ((flags & (QPYBAK_O_READ | QPYBAK_O_WRITE)) == 0)
+        return QPYBAK_ERR_INVAL;
+
+    err = walk(p, path, &w);
+    if (err)
+        return err;
+    if (w.leaf == NULL) {
+        release(p, &w);
+        return QPYBAK_ERR_ISDIR;
+    }
+    /* Refuse a directory or special file before opening it: opening a
+     * device can have side effects.  The fstat below closes the race. */
+    if (fstatat(w.dir, w.leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+        release(p, &w);
+        return S_ISDIR(st.st_mode) ? QPYBAK_ERR_ISDIR
+               : S_ISLNK(st.st_mode) ? QPYBAK_ERR_LOOP
+                                     : QPYBAK_ERR_INVAL;
+    }
+
+    if ((flags & QPYBAK_O_WRITE) == 0)
+        oflags = O_RDONLY;
+    else
+        oflags = ((flags & QPYBAK_O_READ) ? O_RDWR : O_WRONLY) | O_CREAT | O_TRUNC;
+    /* O_NONBLOCK: a FIFO swapped in after the check must not hang open. */
+    fd = openat(w.dir, w.leaf, oflags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        err = errno == ENXIO ? QPYBAK_ERR_INVAL /* a FIFO or socket */ : open_error(w.dir, w.leaf);
+        release(p, &w);
+        return err;
+    }
+    release(p, &w);
+    if (fstat(fd, &st) != 0) {
+        err = fail();
+        close(fd);
+        return err;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return S_ISDIR(st.st_mode) ? QPYBAK_ERR_ISDIR : QPYBAK_ERR_INVAL;
+    }
+    /* Back to blocking I/O: O_NONBLOCK is unspecified for regular files. */
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+        err = fail();
+        close(fd);
+        return err;
+    }
+    p->fds[handle] = fd;
+    return handle;
+}
+
+/* The count must fit the int result; the core asks for far less. */
+static size_t clamp(size_t len)
+{
+    return len > (size_t)INT_MAX ? (size_t)INT_MAX : len;
+}
+
+static int px_read(void *ctx, int handle, void *buf, size_t len)
+{
+    int fd = fd_of(ctx, handle);
+    ssize_t n;
+
+    if (fd < 0)
+        return QPYBAK_ERR_INVAL;
+    do
+        n = read(fd, buf, clamp(len));
+    while (n < 0 && errno == EINTR);
+    return n < 0 ? fail() : (int)n;
+}
+
+static int px_write(void *ctx, int handle, const void *buf, size_t len)
+{
+    int fd = fd_of(ctx, handle);
+    ssize_t n;
+
+    if (fd < 0)
+        return QPYBAK_ERR_INVAL;
+    do
+        n = write(fd, buf, clamp(len));
+    while (n < 0 && errno == EINTR);
+    return n < 0 ? fail() : (int)n; /* a short count is the core's to retry */
+}
+
+static int px_sync(void *ctx, int handle)
+{
+    int fd = fd_of(ctx, handle);
+
+    if (fd < 0)
+        return QPYBAK_ERR_INVAL;
+    while (fsync(fd) != 0)
+        if (errno != EINTR)
+            return fail();
+    return 0;
+}
+
+static int px_close(void *ctx, int handle)
+{
+    struct qpybak_posix *p = ctx;
+    int fd = fd_of(p, handle);
+
+    if (fd < 0)
+        return QPYBAK_ERR_INVAL;
+    p->fds[handle] = -1;
+    /* Never retried: after EINTR the descriptor is already gone on Linux. */
+    if (close(fd) != 0 && errno != EINTR)
+        return fail();
+    return 0;
+}
+
+static void fill_stat(const struct stat *st, struct qpybak_stat *out)
+{
+    out->type = S_ISREG(st->st_mode)   ? QPYBAK_TYPE_FILE
+                : S_ISDIR(st->st_mode) ? QPYBAK_TYPE_DIR
+                                       : QPYBAK_TYPE_OTHER; /* links included */
+    out->size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0;
+}
+
+static int px_stat(void *ctx, const char *path, struct qpybak_stat *out)
+{
+    struct qpybak_posix *p = ctx;
+    struct where w;
+    struct stat st;
+    int err = walk(p, path, &w);
+
+    if (err)
+        return err;
+    if (w.leaf == NULL)
+        err = fstat(w.dir, &st);
+    else
+        err = fstatat(w.dir, w.leaf, &st, AT_SYMLINK_NOFOLLOW);
+    err = err ? fail() : 0;
+    release(p, &w);
+    if (err == 0)
+        fill_stat(&st, out);
+    return err;
+}
+
+static int px_rename(void *ctx, const char *from, const char *to)
+{
+    struct qpybak_posix *p = ctx;
+    struct where a, b;
+    int err;
+
+    err = walk(p, from, &a);
+    if (err)
+        return err;
+    err = walk(p, to, &b);
+    if (err) {
+        release(p, &a);
+        return err;
+    }
+    /* A root cannot be renamed, and nothing moves between partitions. */
+    if (a.leaf == NULL || b.leaf == NULL || a.root != b.root)
+        err = QPYBAK_ERR_INVAL;
+    else if (renameat(a.dir, a.leaf, b.dir, b.leaf) != 0)
+        err = fail();
+    else
+        err = sync_dir(b.dir);
+    release(p, &a);
+    release(p, &b);
+    return err;
+}
+
+static int px_remove(void *ctx, const char *path)
+{
+    struct qpybak_posix *p = ctx;
+    struct where w;
+    int err = walk(p, path, &w);
+
+    if (err)
+        return err;
+    if (w.leaf == NULL) {
+        err = QPYBAK_ERR_INVAL; /* a root */
+    } else if (unlinkat(w.dir, w.leaf, 0) != 0) {
+        /* Linux says EISDIR for a directory, POSIX allows EPERM. */
+        if ((errno == EISDIR || errno == EPERM) && unlinkat(w.dir, w.leaf, AT_REMOVEDIR) == 0)
+            err = sync_dir(w.dir);
+        else
+            err = fail();
+    } else {
+        err = sync_dir(w.dir);
+    }
+    release(p, &w);
+    return err;
+}
+
+static int px_mkdir(void *ctx, const char *path)
+{
+    struct qpybak_posix *p = ctx;
+    struct where w;
+    int err = walk(p, path, &w);
+
+    if (err)
+        return err;
+    if (w.leaf == NULL)
+        err = QPYBAK_ERR_EXIST;
+    else if (mkdirat(w.dir, w.leaf, 0755) != 0)
+        err = fail();
+    else
+        err = sync_dir(w.dir); /* else a file renamed into it may vanish with it */
+    release(p, &w);
+    return err;
+}
+
+static int px_list(void *ctx, const char *path,
+                   int (*fn)(void *fn_ctx, const char *name, enum qpybak_type type), void *fn_ctx)
+{
+    struct qpybak_posix *p = ctx;
+    struct where w;
+    struct dirent *de;
+    DIR *d;
+    int fd, err = walk(p, path, &w);
+
+    if (err)
+        return err;
+    if (w.leaf == NULL)
+        fd = openat(w.dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* closedir closes it */
+    else
+        fd = openat(w.dir, w.leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        err = w.leaf ? open_error(w.dir, w.leaf) : fail();
+        release(p, &w);
+        return err;
+    }
+    release(p, &w);
+    d = fdopendir(fd);
+    if (d == NULL) {
+        err = fail();
+        close(fd);
+        return err;
+    }
+    for (;;) {
+        struct qpybak_stat qs;
+        struct stat st;
+
+        errno = 0;
+        de = readdir(d);
+        if (de == NULL) {
+            err = errno ? fail() : 0;
+            break;
+        }
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno == ENOENT)
+                continue; /* removed while we listed */
+            err = fail();
+            break;
+        }
+        fill_stat(&st, &qs);
+        err = fn(fn_ctx, de->d_name, qs.type);
+        if (err)
+            break;
+    }
+    closedir(d);
+    return err;
+}
+
+static int open_root(const char *dir, int *fd)
+{
+    struct stat st;
+    int err;
+
+    *fd = -1;
+    if (dir == NULL)
+        return 0;
+    /* The root itself may be reached through a link: the user chose it. */
+    *fd = open(dir, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0)
+        return fail();
+    if (fstat(*fd, &st) != 0)
+        err = fail();
+    else if (!S_ISDIR(st.st_mode))
+        err = QPYBAK_ERR_NOTDIR;
+    else
+        return 0;
+    close(*fd);
+    *fd = -1;
+    return err;
+}
+
+int qpybak_posix_open(struct qpybak_posix *p, const char *usr_root, const char *bak_root)
+{
+    int i, err;
+
+    memset(p, 0, sizeof(*p));
+    for (i = 0; i < QPYBAK_POSIX_MAX_OPEN; i++)
+        p->fds[i] = -1;
+    p->port.ctx = p;
+    p->port.open = px_open;
+    p->port.read = px_read;
+    p->port.write = px_write;
+    p->port.sync = px_sync;
+    p->port.close = px_close;
+    p->port.stat = px_stat;
+    p->port.rename = px_rename;
+    p->port.remove = px_remove;
+    p->port.mkdir = px_mkdir;
+    p->port.list = px_list;
+
+    err = open_root(usr_root, &p->usr_fd);
+    if (err == 0)
+        err = open_root(bak_root, &p->bak_fd);
+    if (err)
+        qpybak_posix_close(p);
+    return err;
+}
+
+void qpybak_posix_close(struct qpybak_posix *p)
+{
+    int i;
+
+    for (i = 0; i < QPYBAK_POSIX_MAX_OPEN; i++) {
+        if (p->fds[i] >= 0)
+            close(p->fds[i]);
+        p->fds[i] = -1;
+    }
+    if (p->usr_fd >= 0)
+        close(p->usr_fd);
+    if (p->bak_fd >= 0)
+        close(p->bak_fd);
+    p->usr_fd = -1;
+    p->bak_fd = -1;
+}
