@@ -25,6 +25,7 @@ struct opts {
     bool json;           /* --json */
     bool verbose;        /* -v */
     bool disabled;       /* --disabled */
+    bool keep_last_good; /* --keep-last-good */
     char **args;         /* the positional arguments */
     int nargs;
 };

@@ -11,10 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct fota_out {
-    bool verbose;
-};
-
 static void on_update(void *ctx, const struct qpybak_fota_event *ev)
 {
     (void)ctx;
@@ -83,6 +79,7 @@ int cmd_fota_apply(const struct opts *o)
     cfg.port = &px.port;
     cfg.buffer = cli_work(&cfg.buffer_size);
     cfg.on_update = on_update;
+    cfg.keep_last_good = o->keep_last_good;
     err = qpybak_fota_apply(&cfg, stage, &res);
     qpybak_posix_close(&px);
     if (err < 0) {

@@ -13,6 +13,7 @@
 #define OPT_JSON 0x04u
 #define OPT_VERBOSE 0x08u
 #define OPT_DISABLED 0x10u
+#define OPT_KEEP_GOOD 0x20u
 
 struct option {
     const char *name;
@@ -23,7 +24,7 @@ struct option {
 static const struct option options[] = {
     {"--usr", OPT_USR, true},     {"--bak", OPT_BAK, true},       {"--json", OPT_JSON, false},
     {"-v", OPT_VERBOSE, false},   {"--verbose", OPT_VERBOSE, false},
-    {"--disabled", OPT_DISABLED, false},
+    {"--disabled", OPT_DISABLED, false}, {"--keep-last-good", OPT_KEEP_GOOD, false},
 };
 
 struct command {
@@ -45,7 +46,7 @@ static const struct command commands[] = {
 };
 
 static const struct command fota_apply = {
-    "fota apply", cmd_fota_apply, ROOTS, ROOTS, 0, 1, "STAGE_DIR",
+    "fota apply", cmd_fota_apply, ROOTS | OPT_KEEP_GOOD, ROOTS, 0, 1, "STAGE_DIR",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -56,7 +57,7 @@ static const char usage_text[] =
     "       qpybak status --usr USR_DIR --bak BAK_DIR [--json] [-v]\n"
     "       qpybak calc   --usr USR_DIR PATH...\n"
     "       qpybak crc    FILE...\n"
-    "       qpybak fota apply --usr USR_DIR --bak BAK_DIR [STAGE_DIR]\n"
+    "       qpybak fota apply --usr USR_DIR --bak BAK_DIR [--keep-last-good] [STAGE_DIR]\n"
     "       qpybak --help | --version\n"
     "\n"
     "  pack        build the backup partition BAK_DIR from the files of APP_DIR,\n"
@@ -72,6 +73,9 @@ static const char usage_text[] =
     "  --json      print one JSON object (boot, status)\n"
     "  -v          list every entry, not only the damaged ones (boot, status)\n"
     "  --disabled  pack with the feature off ({\"enable\": 0})\n"
+    "  --keep-last-good  fota apply: keep each installed file under\n"
+    "              USR_DIR/.qpybak/good/, so that boot restores a damaged updated\n"
+    "              file to its update, not to the factory version\n"
     "\n"
     "Exit status: 0 intact now (or the feature is off), 1 damage remains,\n"
     "2 usage or environment error.\n";
@@ -108,7 +112,7 @@ static int parse(const struct command *cmd, int argc, char **argv, int first, st
 
     o->args = xmalloc(sizeof(char *) * (size_t)argc);
     for (i = first; i < argc; i++) {
-        char *a = argv[i], name[16];
+        char *a = argv[i], name[20];
         const struct option *opt = NULL;
         const char *eq, *value;
         size_t k, len;
@@ -148,6 +152,7 @@ static int parse(const struct command *cmd, int argc, char **argv, int first, st
             o->json |= opt->bit == OPT_JSON;
             o->verbose |= opt->bit == OPT_VERBOSE;
             o->disabled |= opt->bit == OPT_DISABLED;
+            o->keep_last_good |= opt->bit == OPT_KEEP_GOOD;
             continue;
         }
         value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);

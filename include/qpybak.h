@@ -317,10 +317,10 @@ struct qpybak_config {
     void (*on_update)(void *ctx, const struct qpybak_fota_event *event);
     void *ctx;                      /* passed to the callbacks */
     /* Opt-in: FOTA apply keeps each installed file as a last-known-good
-     * copy under /usr/.qpybak/good/, and boot restores a damaged file from
-     * that copy first when it matches the user manifest (so an update is
-     * not rolled back to the factory version).  Costs the flash of every
-     * updated file once more. */
+     * copy under /usr/.qpybak/good/ (the path below /usr kept).  Boot always
+     * restores a damaged file from such a copy first when the copy matches
+     * the user manifest, so an update is not rolled back to the factory
+     * version.  Costs the flash of every updated file once more. */
     bool keep_last_good;
 };
 

@@ -204,9 +204,10 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
 
     remove_stale_temp(c, e->name);
 
-    /* An updated file comes back from its last-known-good copy when that
-     * still matches the user manifest (opt-in, see keep_last_good). */
-    if (c->cfg->keep_last_good && last_good_path(c, e->name, e->name_len, c->path) == 0) {
+    /* An updated file comes back from its last-known-good copy when there
+     * is one (FOTA apply keeps them when keep_last_good is set) and it
+     * matches the user manifest: an update is not undone by a restore. */
+    if (last_good_path(c, e->name, e->name_len, c->path) == 0) {
         accept[0].crc = e->crc;
         accept[0].size = e->size;
         accept[0].has_size = e->has_size;

@@ -79,8 +79,13 @@ static void install_entry(struct core *c, const struct qpybak_entry *e)
     /* The last-known-good copy goes to c->path, which held "from": done
      * with it now that the event is out. */
     if (ev.installed && c->cfg->keep_last_good &&
-        last_good_path(c, e->name, e->name_len, c->path) == 0)
-        note_error(c, copy_file(c, e->name, c->path));
+        last_good_path(c, e->name, e->name_len, c->path) == 0) {
+        err = copy_file(c, e->name, c->path);
+        if (err) {
+            note_error(c, err);
+            c->fota_retry = true; /* part of the update: the journal stays */
+        }
+    }
 }
 
 /* A journal entry must name a valid target and a valid staged copy
