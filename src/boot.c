@@ -350,8 +350,22 @@ static int run(const struct qpybak_config *cfg, struct qpybak_result *result, en
     /* 2. An interrupted FOTA apply is finished before any check, so an
      *    updated file is never "restored" to its factory version halfway
      *    through an update. */
-    if (mode == MODE_BOOT)
-        note_error(c, fota_resume(c));
+    if (mode == MODE_BOOT) {
+        err = fota_resume(c);
+        note_error(c, err);
+        if (err < 0 && err != QPYBAK_ERR_CORRUPT) {
+            /* The journal stays: checking files now could restore an
+             * installed but not yet recorded update to its factory copy.
+             * The next boot finishes the update, then checks. */
+            report_open(c, mode);
+            report_close(c);
+            return 0;
+        }
+    } else {
+        struct qpybak_stat st;
+
+        c->result->fota.journal = io_stat(c, PATH_JOURNAL, &st) == 0; /* pending */
+    }
 
     if (mode == MODE_BOOT) {
         remove_stale_temp(c, PATH_PRIMARY);
@@ -364,8 +378,10 @@ static int run(const struct qpybak_config *cfg, struct qpybak_result *result, en
     choose_source(c);
     if (mode == MODE_BOOT) {
         repair_manifests(c);
+        /* A missing backup manifest alone is no reason to write: it would
+         * cost a flash write at every boot. */
         if (c->result->repaired || c->result->stale_temps || c->result->fota.journal ||
-            c->result->source != QPYBAK_SOURCE_PRIMARY || c->result->backup != QPYBAK_MANIFEST_OK)
+            c->result->source != QPYBAK_SOURCE_PRIMARY)
             report_open(c, mode);
     }
 

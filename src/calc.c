@@ -25,21 +25,18 @@ static void set_value(struct core *c, const struct qpybak_entry *e, struct accep
     }
 }
 
-/* Finds the path's first entry in the manifest in use: 1 and *e when it is
- * tracked (a valid entry; later ones of the same name are duplicates), 0
- * when not, or an error. */
+/* Finds the path's first valid entry in the manifest in use (later ones of
+ * the same name are duplicates): 1 and *e when tracked, 0 when not, or an
+ * error. */
 static int find_entry(struct core *c, const char *path, size_t len, struct qpybak_entry *e)
 {
     int r, err = mfile_open(c, &c->user, c->source_path);
 
     if (err)
         return err;
-    while ((r = mfile_next(&c->user, e)) == 1) {
-        if (entry_named(e, path, len)) {
-            r = e->invalid == QPYBAK_REASON_NONE;
+    while ((r = mfile_next(&c->user, e)) == 1)
+        if (e->invalid == QPYBAK_REASON_NONE && entry_named(e, path, len))
             break;
-        }
-    }
     mfile_close(&c->user);
     return r;
 }
@@ -76,7 +73,7 @@ int qpybak_calc(const struct qpybak_config *cfg, const char *path, uint32_t *crc
 
     choose_source(c);
     if (c->source_path == NULL)
-        return 0;
+        return result.error ? result.error : 0; /* unreadable is not untracked */
     err = find_entry(c, path, v.len, &e);
     if (err <= 0)
         return err;

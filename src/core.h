@@ -87,6 +87,8 @@ int io_stat(struct core *c, const char *path, struct qpybak_stat *st);
 int io_rename(struct core *c, const char *from, const char *to);
 int io_remove(struct core *c, const char *path);
 int io_mkdir(struct core *c, const char *path);
+int io_list(struct core *c, const char *path,
+            int (*fn)(void *fn_ctx, const char *name, enum qpybak_type type), void *fn_ctx);
 
 /* files.c: whole-file operations on top of io. */
 int file_checksum(struct core *c, const char *path, uint32_t *crc, uint64_t *size);
@@ -146,5 +148,7 @@ int last_good_path(struct core *c, const char *name, size_t len, char *out);
 typedef void (*rewrite_fn)(struct core *c, const struct qpybak_entry *e, struct accept *value,
                            void *ctx);
 int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx);
+/* The same walk without writing: how many entries fn would change. */
+int manifest_changes(struct core *c, rewrite_fn fn, void *ctx);
 
 #endif

@@ -171,10 +171,15 @@ int fota_resume(struct core *c)
     if (err)
         return err;
     c->result->fota.journal = true;
-    if (manifest_check(c, PATH_JOURNAL, NULL, NULL, &entries) != QPYBAK_MANIFEST_OK) {
+    switch (manifest_check(c, PATH_JOURNAL, NULL, NULL, &entries)) {
+    case QPYBAK_MANIFEST_OK:
+        break;
+    case QPYBAK_MANIFEST_CORRUPT:
         /* Written atomically, so never torn: this one was not ours. */
         note_error(c, io_remove(c, PATH_JOURNAL));
         return QPYBAK_ERR_CORRUPT;
+    default:
+        return c->result->error ? c->result->error : QPYBAK_ERR_IO; /* try again later */
     }
 
     /* 1. Install every staged file. */
@@ -198,8 +203,13 @@ int fota_resume(struct core *c)
 
     /* 2. One rewrite of the user manifest for the tracked ones. */
     choose_source(c);
-    if (c->source_path && manifest_rewrite(c, take_journal_value, NULL) != 0)
-        c->fota_retry = true;
+    if (c->source_path) {
+        r = manifest_changes(c, take_journal_value, NULL);
+        if (r < 0 || (r > 0 && manifest_rewrite(c, take_journal_value, NULL) != 0))
+            c->fota_retry = true;
+    } else if (c->result->error) {
+        c->fota_retry = true; /* a user manifest could not be read */
+    }
 
     /* 3. Remove the staged files and folders, then the journal - unless a
      *    storage error kept a file from being installed: then everything
@@ -291,7 +301,7 @@ static int walk_next(struct core *c, size_t stage_len, size_t *dir_len, enum qpy
         p.best_size = c->path_size;
         p.found = false;
         p.too_long = 0;
-        err = c->port->list(c->port->ctx, c->path, pick_next, &p);
+        err = io_list(c, c->path, pick_next, &p);
         if (err)
             return err;
         if (p.after == NULL)
@@ -335,6 +345,14 @@ static int write_journal(struct core *c, const char *stage, size_t stage_len)
     uint32_t crc;
     uint64_t size;
     int n = 0, r, err;
+
+    /* Anything staged at all?  An empty folder must cost no write. */
+    mem_copy(c->path, stage, stage_len + 1);
+    c->dir[0] = '\0';
+    r = walk_next(c, stage_len, &dir_len, &type);
+    if (r <= 0)
+        return r;
+    dir_len = stage_len;
 
     err = ofile_open(c, &c->out, PATH_JOURNAL);
     if (err) {
@@ -409,6 +427,10 @@ int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
     local.fota.resumed = err > 0;
 
     err = io_stat(c, stage, &st);
+    if (err == QPYBAK_ERR_NOENT && local.fota.resumed) {
+        err = 0; /* the pending apply was all there was, its folder is gone */
+        goto out;
+    }
     if (!err && st.type != QPYBAK_TYPE_DIR)
         err = QPYBAK_ERR_NOTDIR;
     if (!err)

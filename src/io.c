@@ -65,3 +65,11 @@ int io_mkdir(struct core *c, const char *path)
 {
     return c->port->mkdir(c->port->ctx, path);
 }
+
+int io_list(struct core *c, const char *path,
+            int (*fn)(void *fn_ctx, const char *name, enum qpybak_type type), void *fn_ctx)
+{
+    if (c->port->list == NULL)
+        return QPYBAK_ERR_INVAL;
+    return c->port->list(c->port->ctx, path, fn, fn_ctx);
+}

@@ -273,7 +273,8 @@ void dedupe_reset(struct core *c)
 }
 
 /*
- * Has an earlier entry of the user manifest the same name?  A bit filter in
+ * Has an earlier valid entry of the user manifest the same name?  (An
+ * invalid entry claims no name: the first valid one is the entry.)  A bit filter in
  * the spare work buffer answers "no" for almost every name; a "maybe" is
  * settled exactly by reading the manifest again up to this entry.  With no
  * spare buffer every name takes the exact path: slower, never wrong.
@@ -307,7 +308,8 @@ int dedupe_seen(struct core *c, const struct qpybak_entry *e, bool *duplicate)
     if (err)
         return err;
     while ((err = mfile_next(&c->aux, &earlier)) == 1 && earlier.index < e->index) {
-        if (entry_named(&earlier, e->name, e->name_len)) {
+        if (earlier.invalid == QPYBAK_REASON_NONE &&
+            entry_named(&earlier, e->name, e->name_len)) {
             *duplicate = true;
             break;
         }

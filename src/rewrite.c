@@ -14,19 +14,15 @@ static void note_error(struct core *c, int err)
         c->result->error = err;
 }
 
-int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx)
+/* Walks the manifest in use, dropping invalid and duplicate entries, asking
+ * fn for each entry's value; writes each to w unless w is NULL.  Returns
+ * how many entries fn changed, or an error. */
+static int walk(struct core *c, rewrite_fn fn, void *ctx, struct qpybak_writer *w)
 {
     struct qpybak_entry e;
     bool duplicate;
-    int err, r;
+    int changed = 0, err, r;
 
-    err = ofile_open(c, &c->out, PATH_PRIMARY);
-    if (err) {
-        ofile_abort(&c->out, PATH_PRIMARY);
-        note_error(c, err);
-        return err;
-    }
-    qpybak_writer_begin(&c->writer, ofile_write, &c->out);
     err = mfile_open(c, &c->user, c->source_path);
     dedupe_reset(c);
     while (!err && (r = mfile_next(&c->user, &e)) != 0) {
@@ -44,14 +40,39 @@ int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx)
         value.crc = e.crc;
         value.size = e.size;
         value.has_size = e.has_size;
-        if (fn)
-            fn(c, &e, &value, ctx);
-        err = qpybak_writer_entry(&c->writer, e.name, e.name_len, value.crc, value.has_size,
-                                  value.size);
+        fn(c, &e, &value, ctx);
+        if (value.crc != e.crc || value.has_size != e.has_size || value.size != e.size)
+            changed++;
+        if (w)
+            err = qpybak_writer_entry(w, e.name, e.name_len, value.crc, value.has_size,
+                                      value.size);
     }
     mfile_close(&c->user);
     mfile_close(&c->backup);
-    if (!err)
+    return err ? err : changed;
+}
+
+int manifest_changes(struct core *c, rewrite_fn fn, void *ctx)
+{
+    int n = walk(c, fn, ctx, NULL);
+
+    note_error(c, n < 0 ? n : 0);
+    return n;
+}
+
+int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx)
+{
+    int err;
+
+    err = ofile_open(c, &c->out, PATH_PRIMARY);
+    if (err) {
+        ofile_abort(&c->out, PATH_PRIMARY);
+        note_error(c, err);
+        return err;
+    }
+    qpybak_writer_begin(&c->writer, ofile_write, &c->out);
+    err = walk(c, fn, ctx, &c->writer);
+    if (err >= 0)
         err = qpybak_writer_end(&c->writer);
     if (err) {
         ofile_abort(&c->out, PATH_PRIMARY);

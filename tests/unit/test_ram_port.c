@@ -1,0 +1,491 @@
+/*
+ * The RAM storage port of the tests (tests/support/ram_port.c) behaves like
+ * a real file system and counts contract breaches: the boot and crash tests
+ * rely on it, so it is tested first.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "qpybak.h"
+#include "ram_port.h"
+
+static struct ram_port *ram;
+static const struct qpybak_port *P;
+
+static int setup(void **state)
+{
+    (void)state;
+    ram = ram_port_new();
+    P = &ram->port;
+    return ram ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ram_port_free(ram);
+    ram = NULL;
+    return 0;
+}
+
+static int write_file(const char *path, const char *text)
+{
+    int h = P->open(P->ctx, path, QPYBAK_O_WRITE), n, err;
+
+    if (h < 0)
+        return h;
+    n = P->write(P->ctx, h, text, strlen(text));
+    err = P->sync(P->ctx, h);
+    P->close(P->ctx, h);
+    if (n < 0)
+        return n;
+    return err;
+}
+
+static size_t read_file(const char *path, char *buf, size_t cap, int *err)
+{
+    int h = P->open(P->ctx, path, QPYBAK_O_READ);
+    size_t len = 0;
+
+    *err = 0;
+    if (h < 0) {
+        *err = h;
+        return 0;
+    }
+    for (;;) {
+        int n = P->read(P->ctx, h, buf + len, cap - len);
+
+        if (n < 0) {
+            *err = n;
+            break;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    P->close(P->ctx, h);
+    return len;
+}
+
+static void test_init(void **state)
+{
+    struct qpybak_stat st;
+
+    (void)state;
+    assert_int_equal(P->stat(P->ctx, "/usr", &st), 0);
+    assert_int_equal(st.type, QPYBAK_TYPE_DIR);
+    assert_int_equal(P->stat(P->ctx, "/bak", &st), 0);
+    assert_int_equal(st.type, QPYBAK_TYPE_DIR);
+    assert_int_equal(P->stat(P->ctx, "/usr/x", &st), QPYBAK_ERR_NOENT);
+    assert_int_equal(ram_port_count_files(ram, "/"), 0);
+    assert_ptr_equal(P->ctx, ram);
+}
+
+static void test_write_read(void **state)
+{
+    char buf[64];
+    int err;
+    size_t n;
+    struct qpybak_stat st;
+
+    (void)state;
+    assert_int_equal(write_file("/usr/a.py", "hello"), 0);
+    n = read_file("/usr/a.py", buf, sizeof buf, &err);
+    assert_int_equal(err, 0);
+    assert_int_equal(n, 5);
+    assert_memory_equal(buf, "hello", 5);
+    assert_int_equal(P->stat(P->ctx, "/usr/a.py", &st), 0);
+    assert_int_equal(st.type, QPYBAK_TYPE_FILE);
+    assert_int_equal(st.size, 5);
+    assert_true(ram_port_file_is(ram, "/usr/a.py", "hello"));
+    /* open for writing truncates */
+    assert_int_equal(write_file("/usr/a.py", "hi"), 0);
+    assert_true(ram_port_file_is(ram, "/usr/a.py", "hi"));
+    {
+        int h = P->open(P->ctx, "/usr/a.py", QPYBAK_O_WRITE);
+
+        assert_true(h >= 0);
+        assert_true(ram_port_file_is(ram, "/usr/a.py", ""));
+        assert_int_equal(P->close(P->ctx, h), 0);
+    }
+    /* empty file */
+    n = read_file("/usr/a.py", buf, sizeof buf, &err);
+    assert_int_equal(err, 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(ram_port_type(ram, "/usr/a.py"), QPYBAK_TYPE_FILE);
+    assert_int_equal(ram_port_open_handles(ram), 0);
+}
+
+static void test_missing_and_dirs(void **state)
+{
+    (void)state;
+    assert_int_equal(P->open(P->ctx, "/usr/none", QPYBAK_O_READ), QPYBAK_ERR_NOENT);
+    assert_int_equal(P->open(P->ctx, "/usr/d/none", QPYBAK_O_WRITE), QPYBAK_ERR_NOENT);
+    assert_int_equal(P->mkdir(P->ctx, "/usr/d/e"), QPYBAK_ERR_NOENT);
+    assert_int_equal(P->mkdir(P->ctx, "/usr/d"), 0);
+    assert_int_equal(P->mkdir(P->ctx, "/usr/d"), QPYBAK_ERR_EXIST);
+    assert_int_equal(P->mkdir(P->ctx, "/usr"), QPYBAK_ERR_EXIST);
+    assert_int_equal(P->mkdir(P->ctx, "/usr/d/e"), 0);
+    assert_int_equal(write_file("/usr/d/e/f", "x"), 0);
+    /* directories are not files */
+    assert_int_equal(P->open(P->ctx, "/usr/d", QPYBAK_O_READ), QPYBAK_ERR_ISDIR);
+    assert_int_equal(P->open(P->ctx, "/usr/d", QPYBAK_O_WRITE), QPYBAK_ERR_ISDIR);
+    assert_int_equal(P->open(P->ctx, "/usr", QPYBAK_O_READ), QPYBAK_ERR_ISDIR);
+    assert_int_equal(ram_port_type(ram, "/usr/d"), QPYBAK_TYPE_DIR);
+    /* a file is not a directory */
+    assert_int_equal(P->mkdir(P->ctx, "/usr/d/e/f/g"), QPYBAK_ERR_NOTDIR);
+    assert_int_equal(P->open(P->ctx, "/usr/d/e/f/g", QPYBAK_O_WRITE), QPYBAK_ERR_NOTDIR);
+    assert_int_equal(P->open(P->ctx, "/usr/d/e/f/g", QPYBAK_O_READ), QPYBAK_ERR_NOTDIR);
+    assert_int_equal(P->mkdir(P->ctx, "/usr/d/e/f"), QPYBAK_ERR_EXIST);
+    /* remove */
+    assert_int_equal(P->remove(P->ctx, "/usr/d"), RAM_ERR_NOTEMPTY);
+    assert_int_equal(P->remove(P->ctx, "/usr/d/e/f"), 0);
+    assert_int_equal(P->remove(P->ctx, "/usr/d/e/f"), QPYBAK_ERR_NOENT);
+    assert_int_equal(P->remove(P->ctx, "/usr/d/e"), 0);
+    assert_int_equal(P->remove(P->ctx, "/usr/d"), 0);
+    assert_int_equal(ram_port_type(ram, "/usr/d"), 0);
+    assert_int_equal(P->open(P->ctx, "/usr/x", 0), QPYBAK_ERR_INVAL);
+    assert_int_equal(P->open(P->ctx, "/usr/x", 0x40), QPYBAK_ERR_INVAL);
+}
+
+static void test_rename(void **state)
+{
+    int h;
+
+    (void)state;
+    assert_int_equal(ram_port_put_str(ram, "/usr/a", "old"), 0);
+    /* a synced temporary renamed over the target */
+    assert_int_equal(write_file("/usr/a.tmp", "new"), 0);
+    assert_int_equal(P->rename(P->ctx, "/usr/a.tmp", "/usr/a"), 0);
+    assert_true(ram_port_file_is(ram, "/usr/a", "new"));
+    assert_int_equal(ram_port_type(ram, "/usr/a.tmp"), 0);
+    assert_int_equal(ram->stats.unsynced_renames, 0);
+    assert_int_equal(ram->stats.renames, 1);
+    /* renaming a file that was written and not synced is counted */
+    h = P->open(P->ctx, "/usr/b.tmp", QPYBAK_O_WRITE);
+    assert_true(h >= 0);
+    assert_int_equal(P->write(P->ctx, h, "x", 1), 1);
+    assert_int_equal(P->close(P->ctx, h), 0);
+    assert_int_equal(P->rename(P->ctx, "/usr/b.tmp", "/usr/b"), 0);
+    assert_int_equal(ram->stats.unsynced_renames, 1);
+    /* errors */
+    assert_int_equal(P->rename(P->ctx, "/usr/none", "/usr/a"), QPYBAK_ERR_NOENT);
+    assert_true(ram_port_file_is(ram, "/usr/a", "new"));
+    assert_int_equal(ram_port_mkdirs(ram, "/usr/dir"), 0);
+    assert_int_equal(P->rename(P->ctx, "/usr/a", "/usr/dir"), QPYBAK_ERR_ISDIR);
+    assert_int_equal(P->rename(P->ctx, "/usr/dir", "/usr/dir2"), QPYBAK_ERR_INVAL);
+    assert_int_equal(P->rename(P->ctx, "/usr/a", "/usr/nodir/a"), QPYBAK_ERR_NOENT);
+    assert_int_equal(ram->stats.cross_dir_renames, 0);
+    /* between directories: done, but counted */
+    assert_int_equal(P->rename(P->ctx, "/usr/a", "/usr/dir/a"), 0);
+    assert_int_equal(ram->stats.cross_dir_renames, 1);
+    /* onto itself: nothing happens */
+    assert_int_equal(P->rename(P->ctx, "/usr/dir/a", "/usr/dir/a"), 0);
+    assert_true(ram_port_file_is(ram, "/usr/dir/a", "new"));
+}
+
+static void test_open_file_survives_unlink(void **state)
+{
+    char buf[16];
+    int h;
+
+    (void)state;
+    assert_int_equal(ram_port_put_str(ram, "/usr/a", "AAAA"), 0);
+    assert_int_equal(ram_port_put_str(ram, "/usr/b", "BB"), 0);
+    h = P->open(P->ctx, "/usr/a", QPYBAK_O_READ);
+    assert_true(h >= 0);
+    assert_int_equal(P->rename(P->ctx, "/usr/b", "/usr/a"), 0); /* replaces the open file */
+    assert_int_equal(P->read(P->ctx, h, buf, sizeof buf), 4);
+    assert_memory_equal(buf, "AAAA", 4);
+    assert_int_equal(P->close(P->ctx, h), 0);
+    assert_true(ram_port_file_is(ram, "/usr/a", "BB"));
+    h = P->open(P->ctx, "/usr/a", QPYBAK_O_READ);
+    assert_int_equal(P->remove(P->ctx, "/usr/a"), 0);
+    assert_int_equal(ram_port_type(ram, "/usr/a"), 0);
+    assert_int_equal(P->read(P->ctx, h, buf, sizeof buf), 2);
+    assert_int_equal(P->close(P->ctx, h), 0);
+    assert_int_equal(P->close(P->ctx, h), RAM_ERR_BADF);
+    assert_int_equal(ram->stats.bad_handles, 1);
+}
+
+static void test_short_reads_and_writes(void **state)
+{
+    char data[1000], buf[1000];
+    size_t i, n;
+    int err, h, calls;
+
+    (void)state;
+    for (i = 0; i < sizeof data; i++)
+        data[i] = (char)('a' + i % 26);
+    assert_int_equal(ram_port_put(ram, "/usr/big", data, sizeof data), 0);
+    ram->read_cap = 7;
+    h = P->open(P->ctx, "/usr/big", QPYBAK_O_READ);
+    assert_int_equal(P->read(P->ctx, h, buf, sizeof buf), 7);
+    P->close(P->ctx, h);
+    n = read_file("/usr/big", buf, sizeof buf, &err);
+    assert_int_equal(n, sizeof data);
+    assert_memory_equal(buf, data, sizeof data);
+    ram->read_cap = 0;
+    ram->jitter = 12345;
+    calls = (int)ram->stats.ops[RAM_OP_READ];
+    n = read_file("/usr/big", buf, sizeof buf, &err);
+    assert_int_equal(n, sizeof data);
+    assert_memory_equal(buf, data, sizeof data);
+    assert_true(ram->stats.ops[RAM_OP_READ] - (unsigned long)calls > 3);
+    ram->jitter = 0;
+    ram->write_cap = 3;
+    h = P->open(P->ctx, "/usr/w", QPYBAK_O_WRITE);
+    assert_int_equal(P->write(P->ctx, h, "abcdef", 6), 3);
+    assert_int_equal(P->write(P->ctx, h, "def", 3), 3);
+    P->close(P->ctx, h);
+    assert_true(ram_port_file_is(ram, "/usr/w", "abcdef"));
+}
+
+static void test_capacity(void **state)
+{
+    int h;
+
+    (void)state;
+    ram->capacity = 10;
+    assert_int_equal(ram_port_put_str(ram, "/usr/a", "12345"), 0);
+    h = P->open(P->ctx, "/usr/b", QPYBAK_O_WRITE);
+    assert_int_equal(P->write(P->ctx, h, "abcdefgh", 8), 5); /* what fits */
+    assert_int_equal(P->write(P->ctx, h, "x", 1), QPYBAK_ERR_NOSPC);
+    P->close(P->ctx, h);
+    /* truncating frees the space */
+    h = P->open(P->ctx, "/usr/b", QPYBAK_O_WRITE);
+    assert_int_equal(P->write(P->ctx, h, "xyz", 3), 3);
+    P->close(P->ctx, h);
+    assert_int_equal(ram_port_put_str(ram, "/usr/c", "too long!"), QPYBAK_ERR_NOSPC);
+    assert_int_equal(ram_port_delete(ram, "/usr/a"), 0);
+    assert_int_equal(ram_port_put_str(ram, "/usr/c", "1234567"), 0);
+}
+
+static void test_contract_breaches(void **state)
+{
+    static const char *const bad[] = {"usr/a", "/usr//a", "/usr/./a", "/usr/../bak/a", "/usr/a/",
+                                      "", "/", "/usr/.."};
+    struct qpybak_stat st;
+    size_t i;
+    int h[4];
+
+    (void)state;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(P->stat(P->ctx, bad[i], &st), QPYBAK_ERR_INVAL);
+    assert_int_equal(ram->stats.bad_paths, sizeof bad / sizeof bad[0]);
+    assert_int_equal(P->open(P->ctx, "/etc/passwd", QPYBAK_O_READ), QPYBAK_ERR_INVAL);
+    assert_int_equal(P->mkdir(P->ctx, "/tmp"), QPYBAK_ERR_INVAL);
+    assert_int_equal(P->stat(P->ctx, "/usrx", &st), QPYBAK_ERR_INVAL);
+    assert_int_equal(ram->stats.outside_roots, 3);
+    /* read-only /bak */
+    assert_int_equal(ram_port_put_str(ram, "/bak/usr/a", "factory"), 0);
+    ram->bak_readonly = true;
+    assert_int_equal(P->open(P->ctx, "/bak/usr/a", QPYBAK_O_WRITE), QPYBAK_ERR_ROFS);
+    assert_int_equal(P->open(P->ctx, "/bak/usr/b", QPYBAK_O_WRITE), QPYBAK_ERR_ROFS);
+    assert_int_equal(P->remove(P->ctx, "/bak/usr/a"), QPYBAK_ERR_ROFS);
+    assert_int_equal(P->mkdir(P->ctx, "/bak/x"), QPYBAK_ERR_ROFS);
+    assert_int_equal(P->rename(P->ctx, "/bak/usr/a", "/bak/usr/c"), QPYBAK_ERR_ROFS);
+    assert_int_equal(ram->stats.ro_violations, 5);
+    assert_true(ram_port_file_is(ram, "/bak/usr/a", "factory"));
+    ram->max_open = 3;
+    h[0] = P->open(P->ctx, "/bak/usr/a", QPYBAK_O_READ);
+    assert_true(h[0] >= 0);
+    /* max_open files at most */
+    h[1] = P->open(P->ctx, "/bak/usr/a", QPYBAK_O_READ);
+    h[2] = P->open(P->ctx, "/bak/usr/a", QPYBAK_O_READ);
+    assert_true(h[1] >= 0 && h[2] >= 0);
+    h[3] = P->open(P->ctx, "/bak/usr/a", QPYBAK_O_READ);
+    assert_int_equal(h[3], RAM_ERR_MFILE);
+    assert_int_equal(ram->stats.too_many_open, 1);
+    assert_int_equal(ram->stats.peak_open, 3);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(P->close(P->ctx, h[i]), 0);
+    assert_int_equal(ram_port_open_handles(ram), 0);
+    /* wrong modes */
+    h[0] = P->open(P->ctx, "/bak/usr/a", QPYBAK_O_READ);
+    assert_int_equal(P->write(P->ctx, h[0], "x", 1), RAM_ERR_BADF);
+    P->close(P->ctx, h[0]);
+    assert_int_equal(ram->stats.mutations, 0);
+}
+
+struct listing {
+    char names[16][32];
+    int types[16];
+    int n;
+    int stop_at;
+    bool remove_each;
+};
+
+static int on_entry(void *ctx, const char *name, enum qpybak_type type)
+{
+    struct listing *l = (struct listing *)ctx;
+
+    snprintf(l->names[l->n], sizeof l->names[0], "%s", name);
+    l->types[l->n] = (int)type;
+    l->n++;
+    if (l->remove_each) {
+        char path[64];
+
+        snprintf(path, sizeof path, "/usr/%s", name);
+        if (type == QPYBAK_TYPE_FILE)
+            assert_int_equal(P->remove(P->ctx, path), 0);
+    }
+    return l->n == l->stop_at ? 77 : 0;
+}
+
+static bool listed(const struct listing *l, const char *name, int type)
+{
+    int i;
+
+    for (i = 0; i < l->n; i++)
+        if (strcmp(l->names[i], name) == 0)
+            return l->types[i] == type;
+    return false;
+}
+
+static void test_list(void **state)
+{
+    struct listing l;
+
+    (void)state;
+    ram_port_put_str(ram, "/usr/a", "1");
+    ram_port_put_str(ram, "/usr/b.qpybak-tmp", "2");
+    ram_port_put_str(ram, "/usr/sub/c", "3");
+    ram_port_put_str(ram, "/bak/usr/a", "4");
+    memset(&l, 0, sizeof l);
+    assert_int_equal(P->list(P->ctx, "/usr", on_entry, &l), 0);
+    assert_int_equal(l.n, 3);
+    assert_true(listed(&l, "a", QPYBAK_TYPE_FILE));
+    assert_true(listed(&l, "b.qpybak-tmp", QPYBAK_TYPE_FILE));
+    assert_true(listed(&l, "sub", QPYBAK_TYPE_DIR));
+    memset(&l, 0, sizeof l);
+    l.stop_at = 2;
+    assert_int_equal(P->list(P->ctx, "/usr", on_entry, &l), 77);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(P->list(P->ctx, "/usr/a", on_entry, &l), QPYBAK_ERR_NOTDIR);
+    assert_int_equal(P->list(P->ctx, "/usr/none", on_entry, &l), QPYBAK_ERR_NOENT);
+    /* removing while listing */
+    memset(&l, 0, sizeof l);
+    l.remove_each = true;
+    assert_int_equal(P->list(P->ctx, "/usr", on_entry, &l), 0);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(ram_port_count_files(ram, "/usr/"), 1); /* /usr/sub/c */
+}
+
+struct hook_state {
+    enum ram_op fail_op;
+    int calls;
+};
+
+static int failing_hook(void *ctx, enum ram_op op, const char *path, const char *path2)
+{
+    struct hook_state *s = (struct hook_state *)ctx;
+
+    (void)path;
+    (void)path2;
+    s->calls++;
+    return op == s->fail_op ? QPYBAK_ERR_IO : 0;
+}
+
+static void test_hook(void **state)
+{
+    struct hook_state hs = {RAM_OP_RENAME, 0};
+    int h;
+
+    (void)state;
+    ram->hook = failing_hook;
+    ram->hook_ctx = &hs;
+    assert_int_equal(write_file("/usr/t", "new"), 0);
+    assert_int_equal(P->rename(P->ctx, "/usr/t", "/usr/a"), QPYBAK_ERR_IO);
+    assert_int_equal(ram_port_type(ram, "/usr/a"), 0);
+    assert_true(ram_port_file_is(ram, "/usr/t", "new"));
+    hs.fail_op = RAM_OP_WRITE;
+    h = P->open(P->ctx, "/usr/t", QPYBAK_O_WRITE);
+    assert_int_equal(P->write(P->ctx, h, "x", 1), QPYBAK_ERR_IO);
+    assert_int_equal(P->close(P->ctx, h), 0);
+    hs.fail_op = RAM_OP_CLOSE;
+    h = P->open(P->ctx, "/usr/t", QPYBAK_O_READ);
+    assert_int_equal(P->close(P->ctx, h), QPYBAK_ERR_IO);
+    assert_int_equal(ram_port_open_handles(ram), 0); /* released all the same */
+    assert_true(hs.calls > 5);
+}
+
+static void collect(void *ctx, const char *path, enum qpybak_type type, const uint8_t *data,
+                    size_t len)
+{
+    char *out = (char *)ctx;
+
+    (void)data;
+    (void)len;
+    strcat(out, path);
+    strcat(out, type == QPYBAK_TYPE_DIR ? "/ " : " ");
+}
+
+static void test_helpers(void **state)
+{
+    struct ram_port *copy = ram_port_new();
+    char paths[512] = "";
+    size_t len;
+    const uint8_t *p;
+
+    (void)state;
+    assert_int_equal(ram_port_put(ram, "/usr/x/y/z.bin", "\0\1\2", 3), 0);
+    assert_int_equal(ram_port_type(ram, "/usr/x/y"), QPYBAK_TYPE_DIR);
+    p = ram_port_get(ram, "/usr/x/y/z.bin", &len);
+    assert_non_null(p);
+    assert_int_equal(len, 3);
+    assert_memory_equal(p, "\0\1\2", 3);
+    assert_true(ram_port_file_equals(ram, "/usr/x/y/z.bin", "\0\1\2", 3));
+    assert_false(ram_port_file_equals(ram, "/usr/x/y/z.bin", "\0\1", 2));
+    assert_null(ram_port_get(ram, "/usr/x/y", &len));
+    assert_null(ram_port_get(ram, "/usr/none", &len));
+    assert_int_equal(ram_port_put_str(ram, "/usr/empty", ""), 0);
+    assert_non_null(ram_port_get(ram, "/usr/empty", &len));
+    assert_int_equal(len, 0);
+    assert_int_equal(ram_port_put_str(ram, "/usr/x/y", "file over dir"), QPYBAK_ERR_ISDIR);
+    assert_int_equal(ram_port_put_str(ram, "/usr/empty/f", "under a file"), QPYBAK_ERR_NOTDIR);
+    assert_int_equal(ram_port_put_str(ram, "/usr/bad//path", "x"), QPYBAK_ERR_INVAL);
+    assert_int_equal(ram_port_walk(ram, collect, paths), 6);
+    assert_string_equal(paths, "/bak/ /usr/ /usr/empty /usr/x/ /usr/x/y/ /usr/x/y/z.bin ");
+    assert_int_equal(ram_port_count_files(ram, "/usr/"), 2);
+    /* copy and compare */
+    assert_false(ram_port_equal(ram, copy));
+    assert_int_equal(ram_port_copy_tree(copy, ram), 0);
+    assert_true(ram_port_equal(ram, copy));
+    assert_int_equal(ram_port_put_str(copy, "/usr/empty", "changed"), 0);
+    assert_false(ram_port_equal(ram, copy));
+    assert_true(ram_port_file_is(ram, "/usr/empty", ""));
+    /* recursive delete */
+    assert_int_equal(ram_port_delete(ram, "/usr/x"), 0);
+    assert_int_equal(ram_port_type(ram, "/usr/x/y/z.bin"), 0);
+    assert_int_equal(ram_port_type(ram, "/usr/x"), 0);
+    assert_int_equal(ram_port_delete(ram, "/usr/x"), QPYBAK_ERR_NOENT);
+    /* helpers are not port calls */
+    assert_int_equal(ram->stats.mutations, 0);
+    ram_port_free(copy);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_init, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_and_dirs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rename, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_file_survives_unlink, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_short_reads_and_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_capacity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_contract_breaches, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hook, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_helpers, setup, teardown),
+    };
+
+    return cmocka_run_group_tests_name("ram_port", tests, NULL, NULL);
+}
