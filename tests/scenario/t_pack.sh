@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# pack: what QPYcom's "backup" option does, in the exact formats of the SPEC;
+# and what it refuses, writing nothing.
+. "$(dirname "$0")/lib.sh"
+
+# A richer app: empty file, zero file, binary file, nested folders.
+rich_app() {
+    make_app "$APP"
+    : >"$APP/empty.txt"
+    head -c 4096 /dev/zero >"$APP/zeros.bin"
+    py 'import sys; open(sys.argv[1], "wb").write(bytes(range(256)) * 3)' "$APP/blob.bin"
+    mkdir -p "$APP/lib/drivers/i2c" "$APP/lib.d"
+    printf 'def read(): pass\n' >"$APP/lib/drivers/i2c/sensor.py"
+    printf 'x' >"$APP/lib.py"
+    printf 'y' >"$APP/lib.d/z"
+    printf 'Z' >"$APP/Zeta.txt"
+}
+
+case_pack_manifest_format() {
+    rich_app
+    say "pack writes the SPEC form: '[', one entry per line, 0x + 8 lower-case hex, size, ']'"
+    run pack "$APP" --bak "$BAK" --usr "$USR"
+    assert_exit 0 "pack"
+    pyh "$APP" "$BAK/checksum.json" <<'PYEOF' || fail "backup manifest format"
+import json, os, re, sys, zlib
+app, path = sys.argv[1], sys.argv[2]
+raw = open(path, "rb").read()
+text = raw.decode("utf-8")
+lines = text.split("\n")
+if lines[-1] == "":
+    lines.pop()
+assert lines[0] == "[", "first line must be '[': %r" % lines[0]
+assert lines[-1] == "]", "last line must be ']': %r" % lines[-1]
+body = lines[1:-1]
+# the files, byte-wise sorted, depth first (directory entries sorted by name)
+def walk(rel):
+    out = []
+    for n in sorted(os.listdir(os.fsencode(os.path.join(app, rel)))):
+        r = os.path.join(rel, os.fsdecode(n)) if rel else os.fsdecode(n)
+        if os.path.isdir(os.path.join(app, r)):
+            out += walk(r)
+        else:
+            out.append(r)
+    return out
+files = walk("")
+assert len(body) == len(files), "%d entry lines for %d files" % (len(body), len(files))
+pat = re.compile(r'^\{"name": "(/usr/[^"]+)", "crc32": "(0x[0-9a-f]{8})", "size": ([0-9]+)\}(,?)$')
+for i, (line, rel) in enumerate(zip(body, files)):
+    m = pat.match(line)
+    assert m, "entry line %d not in the SPEC form: %r" % (i, line)
+    assert (m.group(4) == ",") == (i < len(body) - 1), "commas: line %r" % line
+    data = open(os.path.join(app, rel), "rb").read()
+    assert m.group(1) == "/usr/" + rel, "entry %d is %s, expected /usr/%s (byte-wise sorted, depth first)" % (i, m.group(1), rel)
+    want = "0x%08x" % zlib.crc32(data, 0xFFFFFFFF)
+    assert m.group(2) == want, "%s: crc %s, zlib.crc32(data, 0xFFFFFFFF) is %s" % (rel, m.group(2), want)
+    assert int(m.group(3)) == len(data), "%s: size %s, file has %d" % (rel, m.group(3), len(data))
+json.loads(text)
+PYEOF
+    assert_entry "$BAK/checksum.json" /usr/empty.txt 0xffffffff 0
+    assert_entry "$BAK/checksum.json" /usr/zeros.bin 0xffffffff 4096
+    say "the backup partition holds the files under usr/, the flag, the manifest"
+    trees_identical "$APP" "$BAK/usr"
+    assert_json "$BAK/backup_restore.json" 'd == {"enable": 1}' "backup_restore.json"
+    [ "$(find "$BAK" -mindepth 1 -maxdepth 1 | sort | tr '\n' ' ')" = "$BAK/backup_restore.json $BAK/checksum.json $BAK/usr " ] ||
+        fail "the backup partition should hold exactly usr/, checksum.json, backup_restore.json: $(ls -A "$BAK")"
+    say "the factory user partition: the files, checksum.json and its shadow, nothing else"
+    trees_identical "$APP" "$USR" "$QPYBAK_OWN"
+    assert_file_eq "$USR/checksum.json" "$BAK/checksum.json" "user and backup manifests"
+    assert_file_eq "$USR/.qpybak/checksum.json" "$USR/checksum.json" "shadow and primary"
+    [ "$(ls -A "$USR/.qpybak")" = checksum.json ] || fail "usr/.qpybak should hold only checksum.json: $(ls -A "$USR/.qpybak")"
+    say "a freshly packed device is intact: status 0, boot 0 writing nothing"
+    status
+    assert_exit 0 "status"
+    mkdir -p "$D/canary"
+    save_state packed
+    boot
+    assert_exit 0 "boot"
+    assert_state_unchanged packed "boot of a freshly packed device"
+}
+
+case_pack_without_usr() {
+    make_app "$APP"
+    say "pack without --usr writes the backup partition only"
+    run pack "$APP" --bak "$BAK"
+    assert_exit 0 "pack"
+    trees_identical "$APP" "$BAK/usr"
+    assert_absent "$USR"
+    say "an existing empty output directory is fine"
+    mkdir "$WORK/empty_bak"
+    run pack "$APP" --bak "$WORK/empty_bak"
+    assert_exit 0 "pack into an empty directory"
+    assert_file_eq "$WORK/empty_bak/checksum.json" "$BAK/checksum.json"
+    say "pack is deterministic: same app, same bytes"
+    run pack "$APP" --bak "$WORK/bak2"
+    assert_exit 0 "pack again"
+    trees_identical "$BAK" "$WORK/bak2"
+}
+
+# refused WHAT ARGS...: pack exits 2 with one line on stderr and writes nothing
+# (the output directories stay absent or as they were).
+refused() {
+    local what=$1
+    shift
+    local before_b before_u
+    before_b=$(snapshot "$WORK/out_bak" 2>/dev/null || echo none)
+    before_u=$(snapshot "$WORK/out_usr" 2>/dev/null || echo none)
+    before_a=$(snapshot "$APP")
+    run pack "$@" --bak "$WORK/out_bak" --usr "$WORK/out_usr"
+    assert_exit 2 "pack refusing $what"
+    assert_stderr_one_line
+    [ "$(snapshot "$WORK/out_bak" 2>/dev/null || echo none)" = "$before_b" ] || fail "pack refusing $what wrote to the backup output: $(find "$WORK/out_bak")"
+    [ "$(snapshot "$WORK/out_usr" 2>/dev/null || echo none)" = "$before_u" ] || fail "pack refusing $what wrote to the usr output: $(find "$WORK/out_usr")"
+    [ "$(snapshot "$APP")" = "$before_a" ] || fail "pack refusing $what changed APP_DIR"
+}
+
+case_pack_refuses_nonempty_output() {
+    make_app "$APP"
+    say "a non-empty --bak or --usr directory: refused, exit 2, nothing written"
+    mkdir -p "$WORK/out_bak"
+    printf 'old' >"$WORK/out_bak/old.txt"
+    refused "a non-empty --bak" "$APP"
+    rm -rf "$WORK/out_bak"
+    mkdir -p "$WORK/out_usr/.qpybak"
+    refused "a non-empty --usr (a hidden folder only)" "$APP"
+    rm -rf "$WORK/out_usr"
+    mkdir -p "$WORK/out_bak"
+    printf 'x' >"$WORK/out_bak/.hidden"
+    refused "a non-empty --bak (a hidden file only)" "$APP"
+    rm -rf "$WORK/out_bak"
+    printf 'file' >"$WORK/out_bak"
+    refused "--bak a regular file" "$APP"
+    rm -f "$WORK/out_bak"
+}
+
+case_pack_refuses_symlink() {
+    make_app "$APP"
+    say "a symbolic link in APP_DIR (to a file inside, outside, a folder, dangling): refused"
+    ln -s main.py "$APP/alias.py"
+    refused "a symlink to a file inside" "$APP"
+    rm "$APP/alias.py"
+    ln -s /etc/passwd "$APP/lib/passwd"
+    refused "a symlink to a file outside" "$APP"
+    rm "$APP/lib/passwd"
+    ln -s /etc "$APP/etc"
+    refused "a symlink to a folder" "$APP"
+    rm "$APP/etc"
+    ln -s nowhere "$APP/lib/dangling"
+    refused "a dangling symlink" "$APP"
+    rm "$APP/lib/dangling"
+    say "APP_DIR itself a symlink to a folder: followed or refused, never packing a link"
+    ln -s "$APP" "$WORK/applink"
+    run pack "$WORK/applink" --bak "$WORK/lb"
+    [ "$RC" = 0 ] || [ "$RC" = 2 ] || fail "pack of a symlinked APP_DIR: exit $RC"
+}
+
+case_pack_refuses_special() {
+    make_app "$APP"
+    say "a FIFO in APP_DIR: refused (and not blocked on)"
+    mkfifo "$APP/lib/pipe"
+    refused "a FIFO" "$APP"
+    rm "$APP/lib/pipe"
+    if command -v python3 >/dev/null; then
+        py 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$APP/sock"
+        refused "a socket" "$APP"
+        rm "$APP/sock"
+    fi
+}
+
+case_pack_refuses_reserved() {
+    make_app "$APP"
+    say "reserved names: top-level checksum.json, .qpybak, .updater, *.qpybak-tmp: refused"
+    printf '[]' >"$APP/checksum.json"
+    refused "a top-level checksum.json" "$APP"
+    rm "$APP/checksum.json"
+    mkdir "$APP/.qpybak" && printf 'x' >"$APP/.qpybak/boot.json"
+    refused "a .qpybak folder" "$APP"
+    rm -rf "$APP/.qpybak"
+    mkdir "$APP/.updater" && printf 'x' >"$APP/.updater/main.py"
+    refused "a .updater folder" "$APP"
+    rm -rf "$APP/.updater"
+    printf 'x' >"$APP/lib/util.py.qpybak-tmp"
+    refused "a *.qpybak-tmp file" "$APP"
+    rm "$APP/lib/util.py.qpybak-tmp"
+    say "a checksum.json below the top is an ordinary file"
+    printf '[]' >"$APP/lib/checksum.json"
+    run pack "$APP" --bak "$WORK/ok_bak"
+    assert_exit 0 "pack with lib/checksum.json"
+    assert_entry "$WORK/ok_bak/checksum.json" /usr/lib/checksum.json "$(crc_of "$APP/lib/checksum.json")" 2
+}
+
+case_pack_refuses_bad_names() {
+    make_app "$APP"
+    say "names that are no valid device path: backslash, control character, too long: refused"
+    printf 'x' >"$APP/a\\b.py"
+    refused "a backslash in a name" "$APP"
+    rm "$APP/a\\b.py"
+    printf 'x' >"$APP/$(printf 'a\tb')"
+    refused "a tab in a name" "$APP"
+    rm "$APP/$(printf 'a\tb')"
+    printf 'x' >"$APP/$(printf 'a\nb')"
+    refused "a newline in a name" "$APP"
+    rm "$APP/$(printf 'a\nb')"
+    d=$APP
+    for i in 1 2 3 4 5; do d=$d/$(printf 'd%.0s' {1..50}); done
+    mkdir -p "$d" && printf 'x' >"$d/f.py"
+    refused "a path longer than 255 bytes" "$APP"
+    rm -rf "${APP:?}/$(printf 'd%.0s' {1..50})"
+    printf 'x' >"$APP/$(printf 'bad\xff.py')"
+    refused "a name that is not UTF-8" "$APP"
+}
+
+case_pack_empty_app() {
+    say "an empty APP_DIR: packs an empty manifest (or refuses with exit 2); never crashes"
+    mkdir -p "$APP"
+    run pack "$APP" --bak "$BAK" --usr "$USR"
+    if [ "$RC" = 0 ]; then
+        assert_json "$BAK/checksum.json" 'd == []' "empty manifest"
+        boot
+        assert_exit 0 "boot with an empty manifest"
+    else
+        assert_exit 2 "pack of an empty app"
+    fi
+}
+
+run_case
