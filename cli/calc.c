@@ -39,7 +39,7 @@ int cmd_calc(const struct opts *o)
             return cli_error(NULL, path, text);
         }
     }
-    status = open_roots(&px, o->usr, NULL);
+    status = open_roots(&px, o->usr, o->bak); /* --bak: optional */
     if (status)
         return status;
     memset(&cfg, 0, sizeof(cfg));

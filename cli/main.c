@@ -41,7 +41,7 @@ static const struct command commands[] = {
     {"pack", cmd_pack, ROOTS | OPT_DISABLED, OPT_BAK, 1, 1, "APP_DIR"},
     {"boot", cmd_boot, ROOTS | OPT_JSON | OPT_VERBOSE, ROOTS, 0, 0, NULL},
     {"status", cmd_status, ROOTS | OPT_JSON | OPT_VERBOSE, ROOTS, 0, 0, NULL},
-    {"calc", cmd_calc, OPT_USR, OPT_USR, 1, -1, "PATH"},
+    {"calc", cmd_calc, ROOTS, OPT_USR, 1, -1, "PATH"},
     {"crc", cmd_crc, 0, 0, 1, -1, "FILE"},
 };
 
@@ -55,7 +55,7 @@ static const char usage_text[] =
     "usage: qpybak pack APP_DIR --bak BAK_DIR [--usr USR_DIR] [--disabled]\n"
     "       qpybak boot   --usr USR_DIR --bak BAK_DIR [--json] [-v]\n"
     "       qpybak status --usr USR_DIR --bak BAK_DIR [--json] [-v]\n"
-    "       qpybak calc   --usr USR_DIR PATH...\n"
+    "       qpybak calc   --usr USR_DIR [--bak BAK_DIR] PATH...\n"
     "       qpybak crc    FILE...\n"
     "       qpybak fota apply --usr USR_DIR --bak BAK_DIR [--keep-last-good] [STAGE_DIR]\n"
     "       qpybak --help | --version\n"

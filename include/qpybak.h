@@ -27,8 +27,9 @@
  * - Nothing here prints.  Progress and outcomes reach the caller through the
  *   result structure and the optional event callback.
  *
- * RAM cost: the work buffer (QPYBAK_BUFFER_MIN bytes at least, see
- * qpybak_buffer_min()) plus about 1 KiB of stack.  A larger buffer makes the
+ * RAM cost: the work buffer (QPYBAK_BUFFER_MIN bytes is always enough, see
+ * qpybak_buffer_min()) plus a bounded stack: about 0.9 KiB on Cortex-M4
+ * (docs/design.md has the measurement).  A larger buffer makes the
  * duplicate-name check and the file reads faster; nothing else changes.
  */
 #ifndef QPYBAK_H
@@ -138,8 +139,9 @@ struct qpybak_stat {
  * - mkdir:  creates one directory; QPYBAK_ERR_EXIST if it is there.
  * - list:   optional (may be NULL).  Calls fn once for each entry of a
  *           directory with its name (no path) and type; fn returning
- *           non-zero stops the listing with that value.  Used only to find
- *           staged FOTA files and stale temporary files.
+ *           non-zero stops the listing with that value.  Used only by FOTA
+ *           apply, to find the staged files; without it FOTA apply
+ *           returns QPYBAK_ERR_INVAL.
  */
 struct qpybak_port {
     void *ctx;
@@ -232,7 +234,7 @@ enum qpybak_off {
 /* "disabled", "flag missing", ... */
 const char *qpybak_off_text(enum qpybak_off why);
 
-/* A larger enable flag than this is treated as malformed (feature off). */
+/* A larger enable flag than this turns the feature off (QPYBAK_OFF_TOO_LARGE). */
 #define QPYBAK_FLAG_MAX 4096
 
 /* One outcome, reported through qpybak_config.on_file as boot, status and
@@ -300,8 +302,9 @@ struct qpybak_result {
 
 /* ---------------------------------------------------------------- config */
 
-/* Smallest work buffer for the default name limit.  qpybak_buffer_min()
- * gives it for any limit. */
+/* A work buffer size that is always enough for the default name limit (the
+ * exact minimum depends on the target's pointer size: qpybak_buffer_min()
+ * gives it for any limit). */
 #define QPYBAK_NAME_MAX_DEFAULT 255
 #define QPYBAK_BUFFER_MIN 3072
 
@@ -443,9 +446,9 @@ int qpybak_reader_next(struct qpybak_reader *r, struct qpybak_entry *entry);
 
 /*
  * The streaming checksum.json writer: "[", one entry per line, "]", with
- * crc32 as "0x" and 8 lower-case hex digits, and size (qpybak always knows
- * it, except for an entry copied from a QuecPython manifest whose file is
- * unrecoverable).  It writes through fn in small pieces; each function
+ * crc32 as "0x" and 8 lower-case hex digits, and size when the entry has one
+ * (every entry qpybak creates or updates has it; an entry copied unchanged
+ * from a QuecPython manifest keeps having none).  It writes through fn in small pieces; each function
  * returns 0 or the first negative error of fn (kept in w->error).
  */
 typedef int (*qpybak_write_fn)(void *ctx, const void *buf, size_t len);

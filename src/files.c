@@ -100,6 +100,17 @@ int install_copy(struct core *c, const char *src, const char *dst, const struct 
 {
     int hs, ht, n = 0, err;
 
+    /* A copy that matches no accepted checksum must cost no flash write
+     * (it would be written and removed again at every boot), so it is read
+     * once to check before anything is written; the copy is checked again
+     * as it is written, in case it changed in between. */
+    if (accept_n > 0) {
+        err = file_checksum(c, src, crc, size);
+        if (err)
+            return err;
+        if (!accepted(accept, accept_n, *crc, *size))
+            return QPYBAK_ERR_CORRUPT;
+    }
     *crc = QPYBAK_CRC_SEED;
     *size = 0;
     hs = io_open(c, src, QPYBAK_O_READ);

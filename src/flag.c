@@ -38,7 +38,9 @@ static int parse_flag(struct qpybak_reader *r, bool *on)
     int c, err;
 
     *on = false;
-    err = json_expect(r, '{');
+    err = json_skip_bom(r);
+    if (!err)
+        err = json_expect(r, '{');
     if (err)
         return err;
     c = json_peek(r);

@@ -46,9 +46,19 @@ static int peek_byte(struct qpybak_reader *r)
     return r->chunk[r->pos];
 }
 
-int json_peek_raw(struct qpybak_reader *r)
+int json_skip_bom(struct qpybak_reader *r)
 {
-    return peek_byte(r);
+    static const uint8_t bom[3] = {0xEF, 0xBB, 0xBF};
+    int i;
+
+    if (peek_byte(r) != bom[0])
+        return 0;
+    for (i = 0; i < 3; i++) {
+        if (peek_byte(r) != bom[i])
+            return QPYBAK_ERR_CORRUPT;
+        json_take(r);
+    }
+    return 0;
 }
 
 int json_end_error(const struct qpybak_reader *r)

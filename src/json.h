@@ -25,8 +25,9 @@ struct json_number {
 /* Skips white space; returns the next byte without consuming it, or JSON_END. */
 int json_peek(struct qpybak_reader *r);
 
-/* The next byte as it is (no white space skipped), not consumed. */
-int json_peek_raw(struct qpybak_reader *r);
+/* Skips a UTF-8 byte order mark, as Windows editors add, at the very start
+ * of a document: 0, or QPYBAK_ERR_CORRUPT for a partial one. */
+int json_skip_bom(struct qpybak_reader *r);
 
 /* Consumes the byte json_peek returned. */
 void json_take(struct qpybak_reader *r);

@@ -223,18 +223,8 @@ int qpybak_reader_next(struct qpybak_reader *r, struct qpybak_entry *entry)
 
     switch (r->state) {
     case R_START:
-        if (json_peek_raw(r) == 0xEF) {
-            /* a UTF-8 byte order mark, as Windows editors add: three bytes
-             * at the very start, nothing between them */
-            static const uint8_t bom[3] = {0xEF, 0xBB, 0xBF};
-            int i;
-
-            for (i = 0; i < 3; i++) {
-                if (json_peek_raw(r) != bom[i])
-                    goto corrupt;
-                json_take(r);
-            }
-        }
+        if (json_skip_bom(r))
+            goto corrupt;
         c = json_peek(r);
         if (c != '[')
             goto corrupt;

@@ -40,15 +40,21 @@ static size_t utf8_sequence(const uint8_t *s, size_t n)
     return len;
 }
 
+/* ASCII case-insensitive: on FatFs "/usr/Checksum.json" is the manifest. */
 static bool has_prefix(const uint8_t *s, size_t len, const char *prefix, size_t n)
 {
     size_t i;
 
     if (len < n)
         return false;
-    for (i = 0; i < n; i++)
-        if (s[i] != (uint8_t)prefix[i])
+    for (i = 0; i < n; i++) {
+        uint8_t a = s[i], b = (uint8_t)prefix[i];
+
+        if (a >= 'A' && a <= 'Z')
+            a = (uint8_t)(a - 'A' + 'a');
+        if (a != b)
             return false;
+    }
     return true;
 }
 

@@ -1,0 +1,652 @@
+/* Reference JSON, manifest, flag and name rules (see json_ref.h). */
+#include "json_ref.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ UTF-8 */
+
+/* Decodes one strict UTF-8 sequence at s[0..n); its length, 0 if invalid. */
+static size_t utf8_decode(const uint8_t *s, size_t n, uint32_t *cp)
+{
+    size_t len, i;
+    uint32_t v, min;
+
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if ((s[0] & 0xE0) == 0xC0) {
+        len = 2;
+        v = s[0] & 0x1Fu;
+        min = 0x80;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        len = 3;
+        v = s[0] & 0x0Fu;
+        min = 0x800;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        len = 4;
+        v = s[0] & 0x07u;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = v << 6 | (s[i] & 0x3Fu);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+bool ref_utf8_valid(const uint8_t *s, size_t len)
+{
+    size_t i = 0;
+    uint32_t cp;
+
+    while (i < len) {
+        size_t n = utf8_decode(s + i, len - i, &cp);
+
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------- names */
+
+static bool bytes_are(const uint8_t *s, size_t len, const char *text)
+{
+    return strlen(text) == len && memcmp(s, text, len) == 0;
+}
+
+enum qpybak_reason ref_name_check(const uint8_t *name, size_t len, size_t name_max)
+{
+    size_t i, start;
+    uint32_t cp;
+
+    if (name_max == 0)
+        name_max = QPYBAK_NAME_MAX_DEFAULT;
+    if (name == NULL)
+        return QPYBAK_REASON_NO_NAME;
+    if (len > name_max)
+        return QPYBAK_REASON_NAME_TOO_LONG;
+    /* Characters first: valid UTF-8, no control character (C0, DEL, C1),
+     * no backslash. */
+    for (i = 0; i < len;) {
+        size_t n = utf8_decode(name + i, len - i, &cp);
+
+        if (n == 0)
+            return QPYBAK_REASON_BAD_NAME;
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == '\\')
+            return QPYBAK_REASON_BAD_NAME;
+        i += n;
+    }
+    /* Then the shape: "/usr/" and components that are not empty, "." or "..". */
+    if (len < 5 || memcmp(name, "/usr/", 5) != 0)
+        return QPYBAK_REASON_BAD_NAME;
+    start = 5;
+    for (i = 5; i <= len; i++) {
+        if (i < len && name[i] != '/')
+            continue;
+        if (bytes_are(name + start, i - start, "") || bytes_are(name + start, i - start, ".") ||
+            bytes_are(name + start, i - start, ".."))
+            return QPYBAK_REASON_BAD_NAME;
+        start = i + 1;
+    }
+    /* Reserved for qpybak itself. */
+    if (bytes_are(name, len, "/usr/checksum.json") || bytes_are(name, len, "/usr/.qpybak") ||
+        (len > 13 && memcmp(name, "/usr/.qpybak/", 13) == 0))
+        return QPYBAK_REASON_RESERVED;
+    if (len >= 11 && memcmp(name + len - 11, ".qpybak-tmp", 11) == 0)
+        return QPYBAK_REASON_RESERVED;
+    return QPYBAK_REASON_NONE;
+}
+
+/* ------------------------------------------------------------- JSON */
+
+struct p {
+    const uint8_t *s;
+    size_t n, i;
+    int depth;
+    bool deep;
+    struct jref_doc *doc;
+    size_t name_max;
+    uint8_t *scratch; /* decoded strings, n bytes at most */
+    uint8_t *names;   /* storage of entry names */
+    size_t names_used;
+};
+
+static void ws(struct p *p)
+{
+    while (p->i < p->n && (p->s[p->i] == ' ' || p->s[p->i] == '\t' || p->s[p->i] == '\n' ||
+                           p->s[p->i] == '\r'))
+        p->i++;
+}
+
+static int hexv(uint8_t c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static size_t put_cp(uint8_t *out, uint32_t cp)
+{
+    if (cp < 0x80) {
+        out[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (uint8_t)(0xC0 | cp >> 6);
+        out[1] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (uint8_t)(0xE0 | cp >> 12);
+        out[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (uint8_t)(0xF0 | cp >> 18);
+    out[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (uint8_t)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* A string at p->i (its '"').  Decoded into scratch: *len; *text_ok is
+ * false for invalid UTF-8 or an unpaired surrogate escape.  A syntax error
+ * returns false.  (An escape decodes to at most as many bytes as it takes.) */
+static bool string(struct p *p, size_t *len, bool *text_ok)
+{
+    size_t o = 0;
+
+    *text_ok = true;
+    if (p->i >= p->n || p->s[p->i] != '"')
+        return false;
+    p->i++;
+    for (;;) {
+        uint8_t c;
+
+        if (p->i >= p->n)
+            return false;
+        c = p->s[p->i];
+        if (c == '"') {
+            p->i++;
+            *len = o;
+            return true;
+        }
+        if (c < 0x20)
+            return false;
+        if (c != '\\') {
+            uint32_t cp;
+            size_t k = utf8_decode(p->s + p->i, p->n - p->i, &cp);
+
+            if (k == 0) {
+                /* invalid text, kept byte for byte; syntax goes on */
+                *text_ok = false;
+                p->scratch[o++] = c;
+                p->i++;
+            } else {
+                memcpy(p->scratch + o, p->s + p->i, k);
+                o += k;
+                p->i += k;
+            }
+            continue;
+        }
+        p->i++;
+        if (p->i >= p->n)
+            return false;
+        c = p->s[p->i++];
+        switch (c) {
+        case '"': case '\\': case '/': p->scratch[o++] = c; break;
+        case 'b': p->scratch[o++] = '\b'; break;
+        case 'f': p->scratch[o++] = '\f'; break;
+        case 'n': p->scratch[o++] = '\n'; break;
+        case 'r': p->scratch[o++] = '\r'; break;
+        case 't': p->scratch[o++] = '\t'; break;
+        case 'u': {
+            uint32_t v = 0;
+            int k;
+
+            for (k = 0; k < 4; k++) {
+                int h;
+
+                if (p->i >= p->n || (h = hexv(p->s[p->i])) < 0)
+                    return false;
+                v = v << 4 | (uint32_t)h;
+                p->i++;
+            }
+            if (v >= 0xD800 && v <= 0xDBFF) {
+                /* must be followed at once by a \u low half */
+                uint32_t lo = 0;
+                bool ok = p->i + 6 <= p->n && p->s[p->i] == '\\' && p->s[p->i + 1] == 'u';
+
+                for (k = 0; ok && k < 4; k++) {
+                    int h = hexv(p->s[p->i + 2 + (size_t)k]);
+
+                    if (h < 0)
+                        ok = false; /* a syntax error: found when parsed next */
+                    else
+                        lo = lo << 4 | (uint32_t)h;
+                }
+                if (ok && lo >= 0xDC00 && lo <= 0xDFFF) {
+                    p->i += 6;
+                    o += put_cp(p->scratch + o, 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00));
+                } else {
+                    *text_ok = false; /* high half alone */
+                }
+            } else if (v >= 0xDC00 && v <= 0xDFFF) {
+                *text_ok = false; /* low half alone */
+            } else {
+                o += put_cp(p->scratch + o, v);
+            }
+            break;
+        }
+        default:
+            return false;
+        }
+    }
+}
+
+struct num {
+    bool is_uint32; /* integer, no fraction or exponent, 0..2^32-1 */
+    bool nonzero;
+};
+
+static bool digit(struct p *p)
+{
+    return p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9';
+}
+
+static bool number(struct p *p, struct num *num)
+{
+    bool neg = false, frac = false, expo = false;
+    uint64_t v = 0;
+    bool big = false;
+
+    num->nonzero = false;
+    if (p->i < p->n && p->s[p->i] == '-') {
+        neg = true;
+        p->i++;
+    }
+    if (!digit(p))
+        return false;
+    if (p->s[p->i] == '0') {
+        p->i++;
+    } else {
+        while (digit(p)) {
+            v = v * 10 + (uint64_t)(p->s[p->i] - '0');
+            if (v > 0xFFFFFFFFull) {
+                big = true;
+                v = 0xFFFFFFFFull + 1;
+            }
+            num->nonzero = true;
+            p->i++;
+        }
+    }
+    if (p->i < p->n && p->s[p->i] == '.') {
+        p->i++;
+        frac = true;
+        if (!digit(p))
+            return false;
+        while (digit(p)) {
+            if (p->s[p->i] != '0')
+                num->nonzero = true;
+            p->i++;
+        }
+    }
+    if (p->i < p->n && (p->s[p->i] == 'e' || p->s[p->i] == 'E')) {
+        p->i++;
+        expo = true;
+        if (p->i < p->n && (p->s[p->i] == '+' || p->s[p->i] == '-'))
+            p->i++;
+        if (!digit(p))
+            return false;
+        while (digit(p))
+            p->i++;
+    }
+    num->is_uint32 = !neg && !frac && !expo && !big;
+    return true;
+}
+
+static bool word(struct p *p, const char *w)
+{
+    size_t k = strlen(w);
+
+    if (p->n - p->i < k || memcmp(p->s + p->i, w, k) != 0)
+        return false;
+    p->i += k;
+    return true;
+}
+
+enum kind { K_OTHER, K_STRING, K_NUMBER, K_TRUE, K_FALSE, K_CONTAINER };
+
+struct val {
+    enum kind kind;
+    size_t str_len; /* K_STRING: decoded in scratch */
+    bool text_ok;
+    struct num num;
+};
+
+static bool value(struct p *p, struct val *v);
+
+static bool container(struct p *p, uint8_t open)
+{
+    uint8_t close = open == '[' ? ']' : '}';
+    struct val v;
+
+    p->depth++;
+    if (p->depth > p->doc->max_depth)
+        p->doc->max_depth = p->depth;
+    if (p->depth > JREF_DEPTH_CAP) {
+        p->deep = true;
+        return false;
+    }
+    p->i++;
+    ws(p);
+    if (p->i < p->n && p->s[p->i] == close) {
+        p->i++;
+        p->depth--;
+        return true;
+    }
+    for (;;) {
+        if (open == '{') {
+            size_t kl;
+            bool ok;
+
+            ws(p);
+            if (!string(p, &kl, &ok))
+                return false;
+            ws(p);
+            if (p->i >= p->n || p->s[p->i] != ':')
+                return false;
+            p->i++;
+        }
+        if (!value(p, &v))
+            return false;
+        ws(p);
+        if (p->i >= p->n)
+            return false;
+        if (p->s[p->i] == ',') {
+            p->i++;
+            continue;
+        }
+        if (p->s[p->i] == close) {
+            p->i++;
+            p->depth--;
+            return true;
+        }
+        return false;
+    }
+}
+
+static bool value(struct p *p, struct val *v)
+{
+    ws(p);
+    v->kind = K_OTHER;
+    if (p->i >= p->n)
+        return false;
+    switch (p->s[p->i]) {
+    case '[':
+    case '{':
+        v->kind = K_CONTAINER;
+        return container(p, p->s[p->i]);
+    case '"':
+        v->kind = K_STRING;
+        return string(p, &v->str_len, &v->text_ok);
+    case 't':
+        v->kind = K_TRUE;
+        return word(p, "true");
+    case 'f':
+        v->kind = K_FALSE;
+        return word(p, "false");
+    case 'n':
+        return word(p, "null");
+    default:
+        v->kind = K_NUMBER;
+        return number(p, &v->num);
+    }
+}
+
+/* "0x1a2b" or "1A2B": an optional 0x/0X and 1-8 hex digits. */
+static bool crc_text(const uint8_t *s, size_t len, uint32_t *crc)
+{
+    size_t i = 0;
+    uint32_t v = 0;
+
+    if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        i = 2;
+    if (len - i < 1 || len - i > 8)
+        return false;
+    for (; i < len; i++) {
+        int h = hexv(s[i]);
+
+        if (h < 0)
+            return false;
+        v = v << 4 | (uint32_t)h;
+    }
+    *crc = v;
+    return true;
+}
+
+/* One element of the top-level array, at depth 1. */
+static bool element(struct p *p, struct jref_entry *e)
+{
+    int names = 0, crcs = 0, sizes = 0;
+    bool name_ok = false, crc_ok = false, size_ok = true;
+    struct val v;
+
+    memset(e, 0, sizeof *e);
+    ws(p);
+    if (p->i >= p->n || p->s[p->i] != '{')
+        return value(p, &v); /* not an object: an invalid entry */
+    p->depth++;
+    if (p->depth > p->doc->max_depth)
+        p->doc->max_depth = p->depth;
+    p->i++;
+    ws(p);
+    if (p->i < p->n && p->s[p->i] == '}') {
+        p->i++;
+        p->depth--;
+        return true; /* {}: no name */
+    }
+    for (;;) {
+        size_t kl;
+        bool ok;
+        enum { OTHER, NAME, CRC, SIZE } key = OTHER;
+
+        ws(p);
+        if (!string(p, &kl, &ok))
+            return false;
+        if (ok && kl == 4 && memcmp(p->scratch, "name", 4) == 0)
+            key = NAME;
+        else if (ok && kl == 5 && memcmp(p->scratch, "crc32", 5) == 0)
+            key = CRC;
+        else if (ok && kl == 4 && memcmp(p->scratch, "size", 4) == 0)
+            key = SIZE;
+        ws(p);
+        if (p->i >= p->n || p->s[p->i] != ':')
+            return false;
+        p->i++;
+        if (!value(p, &v))
+            return false;
+        switch (key) {
+        case NAME:
+            names++;
+            name_ok = v.kind == K_STRING && v.text_ok &&
+                      ref_name_check(p->scratch, v.str_len, p->name_max) == QPYBAK_REASON_NONE;
+            if (name_ok) {
+                memcpy(p->names + p->names_used, p->scratch, v.str_len);
+                e->name = p->names + p->names_used;
+                e->name_len = v.str_len;
+                p->names_used += v.str_len;
+            }
+            break;
+        case CRC:
+            crcs++;
+            crc_ok = v.kind == K_STRING && v.text_ok && crc_text(p->scratch, v.str_len, &e->crc);
+            break;
+        case SIZE:
+            sizes++;
+            size_ok = v.kind == K_NUMBER && v.num.is_uint32;
+            if (size_ok) {
+                /* re-read the digits: the value itself */
+                size_t j = p->i;
+                uint64_t s = 0, m = 1;
+
+                while (j > 0 && p->s[j - 1] >= '0' && p->s[j - 1] <= '9') {
+                    s += (uint64_t)(p->s[j - 1] - '0') * m;
+                    m *= 10;
+                    j--;
+                }
+                e->size = (uint32_t)s;
+                e->has_size = true;
+            }
+            break;
+        default:
+            break;
+        }
+        ws(p);
+        if (p->i >= p->n)
+            return false;
+        if (p->s[p->i] == ',') {
+            p->i++;
+            continue;
+        }
+        if (p->s[p->i] == '}') {
+            p->i++;
+            break;
+        }
+        return false;
+    }
+    p->depth--;
+    e->valid = names == 1 && name_ok && crcs == 1 && crc_ok && sizes <= 1 && size_ok;
+    return true;
+}
+
+void jref_parse(const uint8_t *data, size_t len, bool allow_bom, size_t name_max,
+                struct jref_doc *doc)
+{
+    struct p p;
+    struct val v;
+    bool ok;
+
+    memset(doc, 0, sizeof *doc);
+    memset(&p, 0, sizeof p);
+    p.s = data;
+    p.n = len;
+    p.doc = doc;
+    p.name_max = name_max;
+    p.scratch = (uint8_t *)malloc(len + 4);
+    p.names = (uint8_t *)malloc(len + 4);
+    doc->entries = (struct jref_entry *)calloc(len + 1, sizeof *doc->entries);
+    if (!p.scratch || !p.names || !doc->entries)
+        abort();
+    doc->storage = p.names;
+    doc->top = -1;
+    if (allow_bom && len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF)
+        p.i = 3;
+    ws(&p);
+    if (p.i < p.n)
+        doc->top = data[p.i];
+    if (doc->top == '[') {
+        p.depth = 1;
+        doc->max_depth = 1;
+        p.i++;
+        ws(&p);
+        if (p.i < p.n && p.s[p.i] == ']') {
+            p.i++;
+            ok = true;
+        } else {
+            for (;;) {
+                if (!element(&p, &doc->entries[doc->n_entries])) {
+                    ok = false;
+                    break;
+                }
+                doc->n_entries++;
+                ws(&p);
+                if (p.i < p.n && p.s[p.i] == ',') {
+                    p.i++;
+                    continue;
+                }
+                ok = p.i < p.n && p.s[p.i] == ']';
+                p.i++;
+                break;
+            }
+        }
+    } else if (doc->top == '{') {
+        /* the flag view: the top object's members */
+        p.depth = 1;
+        doc->max_depth = 1;
+        p.i++;
+        ws(&p);
+        if (p.i < p.n && p.s[p.i] == '}') {
+            p.i++;
+            ok = true;
+        } else {
+            for (;;) {
+                size_t kl;
+                bool tok, enable;
+
+                ws(&p);
+                if (!string(&p, &kl, &tok)) {
+                    ok = false;
+                    break;
+                }
+                enable = tok && kl == 6 && memcmp(p.scratch, "enable", 6) == 0;
+                ws(&p);
+                if (p.i >= p.n || p.s[p.i] != ':') {
+                    ok = false;
+                    break;
+                }
+                p.i++;
+                if (!value(&p, &v)) {
+                    ok = false;
+                    break;
+                }
+                if (enable) {
+                    doc->enable_count++;
+                    doc->enable_type_ok =
+                        v.kind == K_NUMBER || v.kind == K_TRUE || v.kind == K_FALSE;
+                    doc->enable_on = (v.kind == K_NUMBER && v.num.nonzero) || v.kind == K_TRUE;
+                }
+                ws(&p);
+                if (p.i < p.n && p.s[p.i] == ',') {
+                    p.i++;
+                    continue;
+                }
+                ok = p.i < p.n && p.s[p.i] == '}';
+                p.i++;
+                break;
+            }
+        }
+    } else {
+        ok = value(&p, &v);
+    }
+    if (ok) {
+        ws(&p);
+        ok = p.i == p.n;
+    }
+    doc->syntax_ok = ok && !p.deep;
+    free(p.scratch);
+}
+
+void jref_free(struct jref_doc *doc)
+{
+    free(doc->storage);
+    free(doc->entries);
+    doc->storage = NULL;
+    doc->entries = NULL;
+}
