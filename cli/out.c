@@ -12,35 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Length of a valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len, i;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        len = 2;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-        len = 3;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-        len = 4;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++)
-        if ((s[i] & 0xC0u) != 0x80u)
-            return 0;
-    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xF0 && s[1] < 0x90))
-        return 0; /* overlong */
-    if (s[0] == 0xED && s[1] >= 0xA0)
-        return 0; /* surrogate */
-    if (s[0] == 0xF4 && s[1] >= 0x90)
-        return 0; /* above U+10FFFF */
-    return len;
-}
-
 static void put_hex(FILE *f, unsigned char c)
 {
     fprintf(f, "\\x%02x", c);
@@ -52,7 +23,7 @@ void put_name(FILE *f, const char *name)
     size_t n = strlen(name), i = 0;
 
     while (i < n) {
-        size_t len = utf8_len(s + i, n - i);
+        size_t len = qpybak_utf8_len(s + i, n - i);
 
         if (len == 0 || s[i] < 0x20 || s[i] == 0x7F || s[i] == '\\') {
             put_hex(f, s[i]);

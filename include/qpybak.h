@@ -389,6 +389,11 @@ int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
  */
 enum qpybak_reason qpybak_name_check(const char *name, size_t len, size_t name_max);
 
+/* Length of the valid UTF-8 sequence that starts at s (n bytes available),
+ * 0 when it is not valid UTF-8: truncated, overlong, a surrogate, above
+ * U+10FFFF.  The one UTF-8 rule of the library and the command. */
+size_t qpybak_utf8_len(const void *s, size_t n);
+
 /* A byte source for the streaming readers: read up to len bytes into buf,
  * return the count, 0 at the end, negative on error.  Short reads are fine. */
 typedef int (*qpybak_read_fn)(void *ctx, void *buf, size_t len);

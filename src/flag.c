@@ -34,62 +34,39 @@ static int parse_flag(struct qpybak_reader *r, bool *on)
     char key[8];
     size_t key_len;
     unsigned flags;
-    bool seen = false;
-    int c, err;
+    bool seen = false, first = true;
+    int c, more, err;
 
     *on = false;
     err = json_skip_bom(r);
-    if (!err)
-        err = json_expect(r, '{');
     if (err)
         return err;
-    c = json_peek(r);
-    if (c == '}') {
-        json_take(r);
-    } else {
-        for (;;) {
-            c = json_peek(r);
-            if (c != '"')
-                return c == JSON_END ? json_end_error(r) : QPYBAK_ERR_CORRUPT;
-            err = json_string(r, key, sizeof key, &key_len, &flags);
-            if (!err)
-                err = json_expect(r, ':');
-            if (err)
-                return err;
-            c = json_peek(r);
-            if (!flags && key_len == 6 && key[0] == 'e' && key[1] == 'n' && key[2] == 'a' &&
-                key[3] == 'b' && key[4] == 'l' && key[5] == 'e') {
-                if (seen)
-                    return QPYBAK_ERR_CORRUPT; /* ambiguous: given twice */
-                seen = true;
-                if (c == 't' || c == 'f') {
-                    *on = c == 't';
-                    err = json_skip_value(r);
-                } else if (c == '-' || (c >= '0' && c <= '9')) {
-                    struct json_number num;
-
-                    err = json_number(r, &num);
-                    *on = num.nonzero;
-                } else {
-                    return c == JSON_END ? json_end_error(r) : QPYBAK_ERR_CORRUPT;
-                }
-            } else {
+    while ((more = json_object_member(r, &first, key, sizeof key, &key_len, &flags)) == 1) {
+        c = json_peek(r);
+        if (!flags && key_len == 6 && key[0] == 'e' && key[1] == 'n' && key[2] == 'a' &&
+            key[3] == 'b' && key[4] == 'l' && key[5] == 'e') {
+            if (seen)
+                return QPYBAK_ERR_CORRUPT; /* ambiguous: given twice */
+            seen = true;
+            if (c == 't' || c == 'f') {
+                *on = c == 't';
                 err = json_skip_value(r);
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                struct json_number num;
+
+                err = json_number(r, &num);
+                *on = num.nonzero;
+            } else {
+                return c == JSON_END ? json_end_error(r) : QPYBAK_ERR_CORRUPT;
             }
-            if (err)
-                return err;
-            c = json_peek(r);
-            if (c == ',') {
-                json_take(r);
-                continue;
-            }
-            if (c == '}') {
-                json_take(r);
-                break;
-            }
-            return c == JSON_END ? json_end_error(r) : QPYBAK_ERR_CORRUPT;
+        } else {
+            err = json_skip_value(r);
         }
+        if (err)
+            return err;
     }
+    if (more < 0)
+        return more;
     if (json_peek(r) != JSON_END)
         return QPYBAK_ERR_CORRUPT;
     if (r->error)

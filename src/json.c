@@ -330,6 +330,39 @@ int json_number(struct qpybak_reader *r, struct json_number *num)
     return 0;
 }
 
+int json_object_member(struct qpybak_reader *r, bool *first, char *key, size_t cap, size_t *len,
+                       unsigned *flags)
+{
+    int c, err;
+
+    if (*first) {
+        *first = false;
+        err = json_expect(r, '{');
+        if (err)
+            return err;
+        if (json_peek(r) == '}') {
+            json_take(r);
+            return 0;
+        }
+    } else {
+        c = json_peek(r);
+        if (c == '}') {
+            json_take(r);
+            return 0;
+        }
+        if (c != ',')
+            return c == JSON_END ? json_end_error(r) : QPYBAK_ERR_CORRUPT;
+        json_take(r);
+    }
+    c = json_peek(r);
+    if (c != '"')
+        return c == JSON_END ? json_end_error(r) : QPYBAK_ERR_CORRUPT;
+    err = json_string(r, key, cap, len, flags);
+    if (!err)
+        err = json_expect(r, ':');
+    return err ? err : 1;
+}
+
 /* Consumes a literal such as "true"; the cursor is at its first letter. */
 static int literal(struct qpybak_reader *r, const char *word)
 {

@@ -46,6 +46,15 @@ int json_string(struct qpybak_reader *r, char *out, size_t cap, size_t *len, uns
 /* Reads the number at the cursor.  0, QPYBAK_ERR_CORRUPT or a source error. */
 int json_number(struct qpybak_reader *r, struct json_number *num);
 
+/*
+ * Steps through an object's members.  Call first with *first true and the
+ * cursor at the '{'; then after each member's value.  Returns 1 with the
+ * member's key decoded (as json_string does) and the cursor at its value,
+ * 0 after the closing '}', or an error.
+ */
+int json_object_member(struct qpybak_reader *r, bool *first, char *key, size_t cap, size_t *len,
+                       unsigned *flags);
+
 /* Skips any one value at the cursor, nested up to QPYBAK_JSON_DEPTH_MAX. */
 int json_skip_value(struct qpybak_reader *r);
 

@@ -21,39 +21,6 @@ void jout_text(const struct jout *o, const char *s)
     jout_raw(o, s, len);
 }
 
-/* Length of a valid UTF-8 sequence at s, 0 if invalid (same rules as the
- * name check, without its overlong subtleties: those names are invalid
- * anyway and only need to print as valid JSON). */
-static size_t utf8_len(const uint8_t *s, size_t n)
-{
-    size_t len, i;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        len = 2;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-        len = 3;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-        len = 4;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++)
-        if ((s[i] & 0xC0u) != 0x80u)
-            return 0;
-    if (s[0] == 0xE0 && s[1] < 0xA0)
-        return 0; /* overlong */
-    if (s[0] == 0xED && s[1] >= 0xA0)
-        return 0; /* surrogate */
-    if (s[0] == 0xF0 && s[1] < 0x90)
-        return 0; /* overlong */
-    if (s[0] == 0xF4 && s[1] >= 0x90)
-        return 0; /* above U+10FFFF */
-    return len;
-}
-
 void jout_string(const struct jout *o, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -63,7 +30,7 @@ void jout_string(const struct jout *o, const char *s, size_t len)
     jout_raw(o, "\"", 1);
     while (i < len) {
         char esc[7];
-        size_t n = 0, skip = 1, seq = utf8_len(p + i, len - i);
+        size_t n = 0, skip = 1, seq = qpybak_utf8_len(p + i, len - i);
 
         if (p[i] == '"' || p[i] == '\\') {
             esc[0] = '\\';

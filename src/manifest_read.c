@@ -141,8 +141,8 @@ static int read_entry(struct qpybak_reader *r, struct qpybak_entry *e)
     char key[8], crc_text[11];
     size_t key_len, crc_len = 0;
     unsigned seen = 0, flags;
-    bool crc_ok = false;
-    int c, err;
+    bool crc_ok = false, first = true;
+    int more, err;
 
     e->name = NULL;
     e->name_len = 0;
@@ -158,48 +158,25 @@ static int read_entry(struct qpybak_reader *r, struct qpybak_entry *e)
         invalidate(e, QPYBAK_REASON_NOT_OBJECT);
         return json_skip_value(r);
     }
-    json_take(r);
-    c = json_peek(r);
-    if (c == '}') {
-        json_take(r);
-    } else {
-        for (;;) {
-            unsigned m;
+    while ((more = json_object_member(r, &first, key, sizeof key, &key_len, &flags)) == 1) {
+        unsigned m = member_of(key, key_len, flags);
 
-            c = json_peek(r);
-            if (c != '"')
-                return c == JSON_END ? json_end_error(r) : QPYBAK_ERR_CORRUPT;
-            err = json_string(r, key, sizeof key, &key_len, &flags);
-            if (!err)
-                err = json_expect(r, ':');
-            if (err)
-                return err;
-            m = member_of(key, key_len, flags);
-            if (m == M_FROM && r->from == NULL)
-                m = 0; /* an unknown key for ordinary manifests */
-            if (m & seen)
-                invalidate(e, QPYBAK_REASON_DUPLICATE_KEY);
-            seen |= m;
-            if (m == M_NAME) {
-                /* a non-string name: remembered as missing */
-                e->name = NULL;
-                e->name_len = 0;
-            }
-            err = read_member(r, e, m, crc_text, &crc_len, &crc_ok);
-            if (err)
-                return err;
-            c = json_peek(r);
-            if (c == ',') {
-                json_take(r);
-                continue;
-            }
-            if (c == '}') {
-                json_take(r);
-                break;
-            }
-            return c == JSON_END ? json_end_error(r) : QPYBAK_ERR_CORRUPT;
+        if (m == M_FROM && r->from == NULL)
+            m = 0; /* an unknown key for ordinary manifests */
+        if (m & seen)
+            invalidate(e, QPYBAK_REASON_DUPLICATE_KEY);
+        seen |= m;
+        if (m == M_NAME) {
+            /* a non-string name: remembered as missing */
+            e->name = NULL;
+            e->name_len = 0;
         }
+        err = read_member(r, e, m, crc_text, &crc_len, &crc_ok);
+        if (err)
+            return err;
     }
+    if (more < 0)
+        return more;
 
     /* The first problem in the order a reader of the report expects. */
     if (e->name == NULL) {

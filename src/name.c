@@ -5,13 +5,14 @@
  */
 #include "qpybak.h"
 
-/* Length of the UTF-8 sequence at s (at most n bytes), 0 if it is invalid:
- * overlong forms, surrogates and code points above U+10FFFF are refused. */
-static size_t utf8_sequence(const uint8_t *s, size_t n)
+size_t qpybak_utf8_len(const void *bytes, size_t n)
 {
+    const uint8_t *s = (const uint8_t *)bytes;
     uint32_t cp;
     size_t len, i;
 
+    if (n == 0)
+        return 0;
     if (s[0] < 0x80)
         return 1;
     if (s[0] >= 0xC2 && s[0] <= 0xDF) {
@@ -100,7 +101,7 @@ enum qpybak_reason qpybak_name_check(const char *name, size_t len, size_t name_m
         if (s[i] < 0x20 || s[i] == 0x7F || s[i] == '\\')
             return QPYBAK_REASON_BAD_NAME;
         if (s[i] >= 0x80) {
-            size_t n = utf8_sequence(s + i, len - i);
+            size_t n = qpybak_utf8_len(s + i, len - i);
 
             /* invalid UTF-8, or a C1 control character (U+0080-U+009F) */
             if (n == 0 || (s[i] == 0xC2 && s[i + 1] < 0xA0))
