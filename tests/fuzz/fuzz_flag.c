@@ -13,6 +13,7 @@
  * - the result does not depend on how the source splits the input;
  * - against the reference (json_ref.c): for a document of at most
  *   QPYBAK_FLAG_MAX bytes, on/disabled exactly when it is a JSON object
+ *   (after an optional UTF-8 byte order mark)
  *   nested less than 66 deep with exactly one "enable" member whose value
  *   is a number or a boolean; everything else is "malformed".
  */
@@ -64,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_CHECK(a == b, "result %d whole, %d split", (int)a, (int)b);
     }
 
-    jref_parse(doc, len, false, 0, &ref);
+    jref_parse(doc, len, true, 0, &ref);
     if (!ref.syntax_ok || ref.top != '{' || ref.max_depth > 65 || ref.enable_count != 1 ||
         !ref.enable_type_ok)
         expect = QPYBAK_OFF_MALFORMED;

@@ -66,6 +66,26 @@ static bool bytes_are(const uint8_t *s, size_t len, const char *text)
     return strlen(text) == len && memcmp(s, text, len) == 0;
 }
 
+/* Equal to text, ASCII letters in any case. */
+static bool ascii_ieq(const uint8_t *s, size_t len, const char *text)
+{
+    size_t i;
+
+    if (strlen(text) != len)
+        return false;
+    for (i = 0; i < len; i++) {
+        uint8_t a = s[i], b = (uint8_t)text[i];
+
+        if (a >= 'A' && a <= 'Z')
+            a = (uint8_t)(a + 32);
+        if (b >= 'A' && b <= 'Z')
+            b = (uint8_t)(b + 32);
+        if (a != b)
+            return false;
+    }
+    return true;
+}
+
 enum qpybak_reason ref_name_check(const uint8_t *name, size_t len, size_t name_max)
 {
     size_t i, start;
@@ -100,11 +120,11 @@ enum qpybak_reason ref_name_check(const uint8_t *name, size_t len, size_t name_m
             return QPYBAK_REASON_BAD_NAME;
         start = i + 1;
     }
-    /* Reserved for qpybak itself. */
-    if (bytes_are(name, len, "/usr/checksum.json") || bytes_are(name, len, "/usr/.qpybak") ||
-        (len > 13 && memcmp(name, "/usr/.qpybak/", 13) == 0))
+    /* Reserved for qpybak itself, in any ASCII case (FatFs folds case). */
+    if (ascii_ieq(name, len, "/usr/checksum.json") || ascii_ieq(name, len, "/usr/.qpybak") ||
+        (len > 13 && ascii_ieq(name, 13, "/usr/.qpybak/")))
         return QPYBAK_REASON_RESERVED;
-    if (len >= 11 && memcmp(name + len - 11, ".qpybak-tmp", 11) == 0)
+    if (len >= 11 && ascii_ieq(name + len - 11, 11, ".qpybak-tmp"))
         return QPYBAK_REASON_RESERVED;
     return QPYBAK_REASON_NONE;
 }
