@@ -205,4 +205,45 @@ PYEOF
     assert_absent "$USR/x"
 }
 
+case_fota_downgrade_reported() {
+    pack_factory
+    stage
+    run fota apply --usr "$USR" --bak "$BAK"
+    assert_exit 0 "fota apply"
+    say "an updated file damaged: restored to the factory version, and the report says it is a downgrade"
+    rm "$USR/main.py"
+    boot --json
+    assert_exit 0 "boot"
+    assert_json "$OUT" 'st("/usr/main.py") == "restored" and entry("/usr/main.py")["downgraded"] is True and entry("/usr/main.py")["source"] == "backup"' "downgrade in --json"
+    assert_json "$USR/.qpybak/boot.json" 'entry("/usr/main.py")["downgraded"] is True' "downgrade in boot.json"
+    assert_file_eq "$USR/main.py" "$APP/main.py" "factory main.py"
+    say "a plain restore of an untouched file is not a downgrade"
+    rm "$USR/apn_cfg.json"
+    boot --json
+    assert_json "$OUT" 'st("/usr/apn_cfg.json") == "restored" and entry("/usr/apn_cfg.json")["downgraded"] is False' "no downgrade"
+}
+
+case_fota_last_good_restore() {
+    pack_factory
+    stage
+    say "fota apply --keep-last-good keeps a copy of each installed file under .qpybak/good"
+    run fota apply --usr "$USR" --bak "$BAK" --keep-last-good
+    assert_exit 0 "fota apply --keep-last-good"
+    assert_file_eq "$USR/.qpybak/good/main.py" "$T/main_v2" "last-known-good main.py"
+    assert_file_eq "$USR/.qpybak/good/lib/new.py" "$T/new_v2" "last-known-good lib/new.py"
+    say "the updated file damaged: boot restores the update, not the factory version"
+    printf 'junk' >"$USR/main.py"
+    boot --json
+    assert_exit 0 "boot"
+    assert_json "$OUT" 'st("/usr/main.py") == "restored" and entry("/usr/main.py")["source"] == "last-good" and entry("/usr/main.py")["downgraded"] is False' "restored from last-good"
+    assert_file_eq "$USR/main.py" "$T/main_v2" "main.py is the update again"
+    say "a last-known-good copy that no longer matches the manifest is not used: factory copy instead"
+    printf 'rotten' >"$USR/.qpybak/good/main.py"
+    rm "$USR/main.py"
+    boot --json
+    assert_exit 0 "boot"
+    assert_json "$OUT" 'entry("/usr/main.py")["source"] == "backup" and entry("/usr/main.py")["downgraded"] is True' "factory fallback"
+    assert_file_eq "$USR/main.py" "$APP/main.py" "factory main.py"
+}
+
 run_case
