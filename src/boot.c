@@ -231,7 +231,7 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
             ev->reason = QPYBAK_REASON_NONE;
             ev->error = 0;
             ev->restored_crc = crc;
-            ev->downgraded = true; /* the entry's own value was not the factory one */
+            ev->downgraded = crc != e->crc; /* the entry recorded other content */
             return true;
         }
         accept[n].crc = factory.crc;
@@ -262,8 +262,8 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
     ev->restored_crc = copy_crc;
     /* Restoring the factory copy over an entry that recorded something else
      * (an update, a calc'd edit) is a downgrade: said distinctly. */
-    ev->downgraded = !entry_matches(e, copy_crc, copy_size);
-    return ev->downgraded;
+    ev->downgraded = copy_crc != e->crc;
+    return !entry_matches(e, copy_crc, copy_size);
 }
 
 /* Steps 4 and 5 over the whole user manifest.  Returns how many entries
@@ -320,8 +320,9 @@ static void take_factory_value(struct core *c, const struct qpybak_entry *e, str
     (void)ctx;
     if (backup_lookup(c, e->name, e->name_len, &factory) <= 0)
         return;
-    if (factory.crc == e->crc && (!factory.has_size || !e->has_size || factory.size == e->size))
-        return;
+    if (factory.crc == e->crc && factory.has_size == e->has_size &&
+        (!e->has_size || factory.size == e->size))
+        return; /* the same value: nothing to take */
     if (file_checksum(c, e->name, &crc, &size) != 0 || entry_matches(e, crc, size) ||
         !entry_matches(&factory, crc, size) || size > 0xFFFFFFFFu)
         return;
