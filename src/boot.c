@@ -157,7 +157,9 @@ static enum qpybak_reason restore_failure(int err)
     switch (err) {
     case QPYBAK_ERR_NOENT: return QPYBAK_REASON_NO_BACKUP;
     case QPYBAK_ERR_CORRUPT: return QPYBAK_REASON_BACKUP_BAD;
-    case QPYBAK_ERR_ISDIR: return QPYBAK_REASON_NOT_FILE;
+    case QPYBAK_ERR_ISDIR:
+    case QPYBAK_ERR_NOTDIR:
+    case QPYBAK_ERR_LOOP: return QPYBAK_REASON_NOT_FILE; /* something else in the way */
     default: return QPYBAK_REASON_IO;
     }
 }
@@ -189,8 +191,11 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
             return false;
         }
     }
-    ev->found = err == QPYBAK_ERR_NOENT ? QPYBAK_STATE_MISSING : QPYBAK_STATE_MODIFIED;
-    if (not_a_file(err)) {
+    /* NOTDIR: a file stands where a folder of the path belongs, so the file
+     * itself cannot be there. */
+    ev->found = err == QPYBAK_ERR_NOENT || err == QPYBAK_ERR_NOTDIR ? QPYBAK_STATE_MISSING
+                                                                     : QPYBAK_STATE_MODIFIED;
+    if (not_a_file(err) && err != QPYBAK_ERR_NOTDIR) {
         ev->reason = QPYBAK_REASON_NOT_FILE; /* a directory, a link, a FIFO... */
     } else if (err && err != QPYBAK_ERR_NOENT) {
         ev->error = err; /* unreadable twice */
