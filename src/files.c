@@ -40,8 +40,8 @@ int remove_if_present(struct core *c, const char *path)
     struct qpybak_stat st;
     int err = io_stat(c, path, &st);
 
-    if (err == QPYBAK_ERR_NOENT)
-        return 0;
+    if (err == QPYBAK_ERR_NOENT || err == QPYBAK_ERR_NOTDIR)
+        return 0; /* not there (NOTDIR: a file where a folder belongs) */
     if (err)
         return err;
     if (st.type != QPYBAK_TYPE_FILE)

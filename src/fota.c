@@ -166,8 +166,8 @@ int fota_resume(struct core *c)
     int r, err;
 
     err = io_stat(c, PATH_JOURNAL, &st);
-    if (err == QPYBAK_ERR_NOENT)
-        return 0;
+    if (err == QPYBAK_ERR_NOENT || err == QPYBAK_ERR_NOTDIR)
+        return 0; /* NOTDIR: /usr/.qpybak is a file, so no journal */
     if (err)
         return err;
     c->result->fota.journal = true;

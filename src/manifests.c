@@ -93,8 +93,8 @@ static enum qpybak_mstate mstate_of(int err)
 {
     if (err == 0)
         return QPYBAK_MANIFEST_OK;
-    if (err == QPYBAK_ERR_NOENT)
-        return QPYBAK_MANIFEST_MISSING;
+    if (err == QPYBAK_ERR_NOENT || err == QPYBAK_ERR_NOTDIR)
+        return QPYBAK_MANIFEST_MISSING; /* NOTDIR: a file where its folder belongs */
     if (err == QPYBAK_ERR_CORRUPT)
         return QPYBAK_MANIFEST_CORRUPT;
     return QPYBAK_MANIFEST_UNREADABLE;
@@ -117,7 +117,7 @@ enum qpybak_mstate manifest_check(struct core *c, const char *path, const char *
     t.same = false;
     t.handle = io_open(c, path, QPYBAK_O_READ);
     if (t.handle < 0) {
-        if (t.handle != QPYBAK_ERR_NOENT && !c->result->error)
+        if (t.handle != QPYBAK_ERR_NOENT && t.handle != QPYBAK_ERR_NOTDIR && !c->result->error)
             c->result->error = t.handle;
         return mstate_of(t.handle);
     }
