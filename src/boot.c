@@ -99,10 +99,11 @@ static void emit(struct core *c, const struct qpybak_file_event *ev, enum mode m
     }
 }
 
-/* Removes NAME.qpybak-tmp left by a cut run. */
-static void remove_stale_temp(struct core *c, const char *path)
+/* Removes the temporary file a cut run may have left for path: an install's
+ * (DIR/.qpybak-tmp) or, for qpybak's own files, NAME.qpybak-tmp. */
+static void remove_stale_temp(struct core *c, const char *path, bool install)
 {
-    int r = temp_path(c, path, c->temp);
+    int r = install ? install_temp_path(c, path, c->temp) : temp_path(c, path, c->temp);
 
     if (r == 0)
         r = remove_if_present(c, c->temp);
@@ -207,7 +208,7 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
         return false;
     }
 
-    remove_stale_temp(c, e->name);
+    remove_stale_temp(c, e->name, true);
 
     /* An updated file comes back from its last-known-good copy when there
      * is one (FOTA apply keeps them when keep_last_good is set) and it
@@ -229,16 +230,6 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
     found = backup_lookup(c, e->name, e->name_len, &factory);
     note_error(c, found);
     if (found > 0) {
-        /* A cut boot may have installed the copy already: then only the
-         * entry is left to update. */
-        if (ev->has_actual && entry_matches(&factory, crc, size)) {
-            ev->state = QPYBAK_STATE_RESTORED;
-            ev->reason = QPYBAK_REASON_NONE;
-            ev->error = 0;
-            ev->restored_crc = crc;
-            ev->downgraded = crc != e->crc; /* the entry recorded other content */
-            return true;
-        }
         accept[n].crc = factory.crc;
         accept[n].size = factory.size;
         accept[n].has_size = factory.has_size;
@@ -374,10 +365,10 @@ static int run(const struct qpybak_config *cfg, struct qpybak_result *result, en
     }
 
     if (mode == MODE_BOOT) {
-        remove_stale_temp(c, PATH_PRIMARY);
-        remove_stale_temp(c, PATH_SHADOW);
-        remove_stale_temp(c, PATH_REPORT);
-        remove_stale_temp(c, PATH_JOURNAL);
+        remove_stale_temp(c, PATH_PRIMARY, false);
+        remove_stale_temp(c, PATH_SHADOW, false);
+        remove_stale_temp(c, PATH_REPORT, false);
+        remove_stale_temp(c, PATH_JOURNAL, false);
     }
 
     /* 3. Which user manifest to trust; repair the others from it. */

@@ -18,8 +18,9 @@
 #define PATH_JOURNAL "/usr/.qpybak/fota.json"
 #define PATH_LAST_GOOD "/usr/.qpybak/good" /* + the name without "/usr" */
 
-/* Every file qpybak replaces is first written as NAME + TEMP_SUFFIX in the
- * same directory, synced, then renamed over NAME. */
+/* Every file qpybak replaces is first written to a temporary file in the
+ * same directory, synced, then renamed over it: NAME.qpybak-tmp for its own
+ * files, DIR/.qpybak-tmp for installs (see install_temp_path). */
 #define TEMP_SUFFIX ".qpybak-tmp"
 #define TEMP_SUFFIX_LEN 11
 
@@ -93,7 +94,11 @@ int io_list(struct core *c, const char *path,
 /* files.c: whole-file operations on top of io. */
 int file_checksum(struct core *c, const char *path, uint32_t *crc, uint64_t *size);
 int make_parents(struct core *c, const char *path);
+/* The temporary file of qpybak's own files: NAME.qpybak-tmp. */
 int temp_path(struct core *c, const char *path, char *out);
+/* The temporary file of an install (restore, update, last-known-good copy):
+ * .qpybak-tmp in the target's folder, one install at a time. */
+int install_temp_path(struct core *c, const char *path, char *out);
 int remove_if_present(struct core *c, const char *path);
 /* Copies src to dst atomically.  The copy must match one of the accept_n
  * accepted checksums (0: no check) or it is not installed; *crc and *size

@@ -24,6 +24,22 @@ int file_checksum(struct core *c, const char *path, uint32_t *crc, uint64_t *siz
     return n < 0 ? n : err;
 }
 
+int install_temp_path(struct core *c, const char *path, char *out)
+{
+    size_t len = str_len(path), slash = len;
+
+    while (slash > 0 && path[slash - 1] != '/')
+        slash--;
+    /* "/usr/lib/a.py" -> "/usr/lib/.qpybak-tmp": the temporary name is no
+     * longer than the name, so a name that fits the file system's
+     * component limit still fits with its temporary file. */
+    if (slash + TEMP_SUFFIX_LEN + 1 > c->path_size)
+        return QPYBAK_ERR_NAMETOOLONG;
+    mem_copy(out, path, slash);
+    mem_copy(out + slash, TEMP_SUFFIX, TEMP_SUFFIX_LEN + 1);
+    return 0;
+}
+
 int temp_path(struct core *c, const char *path, char *out)
 {
     size_t len = str_len(path);
@@ -118,7 +134,7 @@ int install_copy(struct core *c, const char *src, const char *dst, const struct 
         return hs;
     err = make_parents(c, dst);
     if (!err)
-        err = temp_path(c, dst, c->temp);
+        err = install_temp_path(c, dst, c->temp);
     if (err) {
         io_close(c, hs);
         return err;

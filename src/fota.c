@@ -19,8 +19,14 @@ static void note_error(struct core *c, int err)
 
 static void report_update(struct core *c, const struct qpybak_fota_event *ev)
 {
-    if (!ev->installed && ev->reason == QPYBAK_REASON_IO)
-        c->fota_retry = true; /* a storage error may pass: keep the journal */
+    /* A storage error that may pass (a read or write failure, a full
+     * partition) keeps the journal for the next boot; one that will not
+     * (a name the file system refuses, a file in the way) is reported and
+     * the update completes without that file - else every boot would stop
+     * on it. */
+    if (!ev->installed && ev->reason == QPYBAK_REASON_IO &&
+        (ev->error == QPYBAK_ERR_IO || ev->error == QPYBAK_ERR_NOSPC))
+        c->fota_retry = true;
     if (ev->installed)
         c->result->fota.installed++;
     else
@@ -68,8 +74,10 @@ static void install_entry(struct core *c, const struct qpybak_entry *e)
         ev.reason = QPYBAK_REASON_STAGED_MISSING;
     else if (err == QPYBAK_ERR_CORRUPT)
         ev.reason = QPYBAK_REASON_STAGED_BAD;
-    else if (err == QPYBAK_ERR_ISDIR)
-        ev.reason = QPYBAK_REASON_NOT_FILE;
+    else if (err == QPYBAK_ERR_ISDIR || err == QPYBAK_ERR_NOTDIR || err == QPYBAK_ERR_LOOP)
+        ev.reason = QPYBAK_REASON_NOT_FILE; /* something else is in the way */
+    else if (err == QPYBAK_ERR_NAMETOOLONG)
+        ev.reason = QPYBAK_REASON_NAME_TOO_LONG;
     else if (err) {
         ev.reason = QPYBAK_REASON_IO;
         ev.error = err;

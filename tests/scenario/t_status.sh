@@ -56,12 +56,12 @@ case_stale_temps() {
     assert_absent "$USR/.qpybak/boot.json.qpybak-tmp"
     usr_is_factory
     say "a restore cut before its rename: half a temp copy beside the damaged file; boot cleans up and restores"
-    head -c 20 "$APP/lib/net.py" >"$USR/lib/net.py.qpybak-tmp"
+    head -c 20 "$APP/lib/net.py" >"$USR/lib/.qpybak-tmp"
     printf 'damaged' >"$USR/lib/net.py"
     boot --json
     assert_exit 0 "boot"
     assert_json "$OUT" 'st("/usr/lib/net.py") == "restored"' "restored"
-    assert_absent "$USR/lib/net.py.qpybak-tmp"
+    assert_absent "$USR/lib/.qpybak-tmp"
     usr_is_factory # also: no temporary file left anywhere
 }
 
