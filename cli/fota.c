@@ -88,7 +88,7 @@ int cmd_fota_apply(const struct opts *o)
         if (res.resumed)
             printf("%-13s an interrupted update\n", "finished");
         printf("fota apply: %lu installed, %lu not installed%s\n", (unsigned long)res.installed,
-               (unsigned long)(res.failed + res.skipped), res.journal ? "" : " (nothing staged)");
+               (unsigned long)res.failed + (unsigned long)res.skipped, res.journal ? "" : " (nothing staged)");
         status = res.failed || res.skipped ? EXIT_DAMAGE : EXIT_INTACT;
     }
     free(stage_dir);

@@ -71,6 +71,7 @@ int qpybak_calc(const struct qpybak_config *cfg, const char *path, uint32_t *crc
     v.crc = *crc;
     v.size = (uint32_t)size;
 
+    mem_zero(&e, sizeof e);
     choose_source(c);
     if (c->source_path == NULL)
         return result.error ? result.error : 0; /* unreadable is not untracked */

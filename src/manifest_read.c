@@ -38,7 +38,7 @@ static bool parse_crc(const char *s, size_t len, uint32_t *crc)
     if (len - i < 1 || len - i > 8)
         return false;
     for (; i < len; i++) {
-        int c = s[i], h;
+        int c = (unsigned char)s[i], h;
 
         if (c >= '0' && c <= '9')
             h = c - '0';

@@ -120,6 +120,7 @@ static void read_all(const uint8_t *doc, size_t len, size_t chunk_size, size_t n
                      "entry %u valid for the reference, invalid here (reason %d)", e.index,
                      (int)e.invalid);
         if (out->n < MAX_ENTRIES_RECORDED) {
+            memset(&out->e[out->n], 0, sizeof out->e[out->n]); /* padding too: compared whole */
             out->e[out->n].has_name = e.name != NULL;
             out->e[out->n].name_len = e.name ? e.name_len : 0;
             out->e[out->n].name_hash = e.name ? hash(e.name, e.name_len) : 0;
