@@ -16,4 +16,10 @@ echo "== build and test with AddressSanitizer + UndefinedBehaviorSanitizer =="
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DQPYBAK_SANITIZE=ON
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE cross
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE "cross|bench|static"
+
+echo "== the scenario and hostile-tree tests under valgrind =="
+bash scripts/valgrind.sh build
+
+echo "== fuzzing, bounded (tests/fuzz/README.md runs it longer) =="
+bash scripts/fuzz.sh

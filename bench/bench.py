@@ -1,0 +1,1089 @@
+#!/usr/bin/env python3
+"""qpybak benchmark driver.  bench/run.sh builds the programs and calls this.
+
+    bench.py --qpybak EXE --bench-bin DIR --out DIR [--smoke] [--work DIR]
+             [--only crc,verify,scaling,footprint] [--keep]
+
+Sections (each writes OUT/<section>.csv; the report is OUT/latest.md):
+  device     the device cost model: port calls and bytes of one boot (intact,
+             one file damaged) by work-buffer size (bench_cost)
+  crc        CRC-32 throughput, best of N (bench_crc)
+  verify     10,000 x 4 KiB and 100 x 1 MiB tracked files, intact and 10 %
+             damaged: qpybak status, rhash -c, cksfv -f, the I/O floor
+  scaling    1,000 / 10,000 / 100,000 tracked 64-byte files: time and peak
+             RSS of qpybak status and qpybak boot
+  footprint  .text/.rodata/.data/.bss of the core for Cortex-M4 and RISC-V,
+             objects and a --gc-sections image; boot's worst-case stack
+
+Timing: commands are run by a loop here (posix_spawn + wait4), interleaved
+round-robin - every command once per round - after warm-up rounds, so that
+load from other users of the machine hits every contender alike.  Reported:
+the median wall time; peak RSS is ru_maxrss from wait4 (what /usr/bin/time
+%M reports).
+"""
+import argparse
+import csv
+import datetime
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def run(argv, **kw):
+    return subprocess.run(argv, check=True, capture_output=True, text=True, **kw)
+
+
+def have(tool):
+    return shutil.which(tool) is not None
+
+
+def write_csv(path, header, rows):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for r in rows:
+            w.writerow(r)
+
+
+# --------------------------------------------------------------- machine
+
+def loadavg():
+    try:
+        return open("/proc/loadavg").read().split()[:3]
+    except OSError:
+        return ["?", "?", "?"]
+
+
+def machine_info(args):
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    info = {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "kernel": platform.release(),
+        "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "load_start": " ".join(loadavg()),
+    }
+    try:
+        info["commit"] = run(["git", "-C", ROOT, "describe", "--always", "--dirty"]).stdout.strip()
+    except (subprocess.CalledProcessError, OSError):
+        info["commit"] = "?"
+    try:
+        info["cc"] = run(["cc", "--version"]).stdout.splitlines()[0]
+    except (subprocess.CalledProcessError, OSError, IndexError):
+        info["cc"] = "?"
+    for tool, flag in (("rhash", "--version"), ("cksfv", None), ("hyperfine", "--version")):
+        if not have(tool):
+            info[tool] = "not installed"
+            continue
+        try:
+            p = subprocess.run([tool] + ([flag] if flag else []), capture_output=True, text=True)
+            text = (p.stdout + p.stderr).strip().splitlines()
+            info[tool] = text[0] if text else "?"
+        except OSError:
+            info[tool] = "?"
+    return info
+
+
+# ------------------------------------------------------------------ timing
+
+def spawn_once(argv, cwd):
+    """Wall seconds, exit status, rusage of one run (stdout, stderr: /dev/null)."""
+    fa = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+          (os.POSIX_SPAWN_DUP2, 1, 2)]
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        exe = argv[0] if os.sep in argv[0] else shutil.which(argv[0])
+        t0 = time.perf_counter_ns()
+        pid = os.posix_spawn(exe, argv, os.environ, file_actions=fa)
+        _, status, ru = os.wait4(pid, 0)
+        t1 = time.perf_counter_ns()
+    finally:
+        os.chdir(old)
+    return (t1 - t0) / 1e9, os.waitstatus_to_exitcode(status), ru
+
+
+def measure(cmds, cwd, warmup, runs):
+    """cmds: [(name, argv, expected_exit[, cwd])].  Interleaved rounds; returns
+    {name: {median, mean, stdev, min, user, sys, rss_kib, runs}}."""
+    samples = {c[0]: [] for c in cmds}
+    for r in range(warmup + runs):
+        for c in cmds:
+            name, argv, expect = c[:3]
+            wall, code, ru = spawn_once(argv, c[3] if len(c) > 3 else cwd)
+            if code != expect:
+                raise SystemExit("bench: %s exited %d (expected %d): %s"
+                                 % (name, code, expect, shlex.join(argv)))
+            if r >= warmup:
+                samples[name].append((wall, ru.ru_utime, ru.ru_stime, ru.ru_maxrss))
+    out = {}
+    for name, s in samples.items():
+        walls = [x[0] for x in s]
+        out[name] = {
+            "median": statistics.median(walls),
+            "mean": statistics.mean(walls),
+            "stdev": statistics.stdev(walls) if len(walls) > 1 else 0.0,
+            "min": min(walls),
+            "user": statistics.median(x[1] for x in s),
+            "sys": statistics.median(x[2] for x in s),
+            "rss_kib": max(x[3] for x in s),  # inflated by the spawning parent: see peak_rss
+            "runs": len(walls),
+        }
+    return out
+
+
+def peak_rss(args, argv, cwd, n):
+    """Largest ru_maxrss (KiB) of n runs, through bench_rss."""
+    best = 0
+    for _ in range(n):
+        p = subprocess.run([os.path.join(args.bench_bin, "bench_rss")] + argv, cwd=cwd,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        best = max(best, int(p.stderr.strip().split()[-1]))
+    return best
+
+
+# --------------------------------------------------------------------- crc
+
+def section_crc(args, res):
+    log("CRC throughput")
+    argv = [os.path.join(args.bench_bin, "bench_crc")]
+    if args.smoke:
+        argv.append("--smoke")
+    p = subprocess.run(argv, capture_output=True, text=True)
+    sys.stderr.write(p.stderr)
+    if p.returncode != 0:
+        raise SystemExit("bench: bench_crc failed (CRC mismatch?)")
+    with open(os.path.join(args.out, "crc.csv"), "w") as f:
+        f.write(p.stdout)
+    rows = list(csv.DictReader(p.stdout.splitlines()))
+    res["crc"] = rows
+
+
+# ---------------------------------------------------------------- datasets
+
+def make_dataset(args, name, count, size):
+    """APP tree -> qpybak pack -> BAK and USR; LIST of relative paths.
+    The APP tree is removed once packed."""
+    d = os.path.join(args.work, name)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    app, bak, usr = (os.path.join(d, x) for x in ("app", "bak", "usr"))
+    lst = os.path.join(d, "list.txt")
+    t0 = time.time()
+    run([sys.executable, os.path.join(HERE, "mktree.py"), app, str(count), str(size), lst])
+    t1 = time.time()
+    run([args.qpybak, "pack", app, "--bak", bak, "--usr", usr])
+    t2 = time.time()
+    shutil.rmtree(app)
+    log("  %s: %d x %d B made in %.1f s, packed in %.1f s" % (name, count, size, t1 - t0, t2 - t1))
+    return {"dir": d, "bak": bak, "usr": usr, "list": lst, "count": count, "size": size,
+            "pack_s": t2 - t1}
+
+
+def write_sfv(ds):
+    """The CRC32 list rhash -c and cksfv -f check: rhash writes it when
+    installed (its plain CRC-32, not QuecPython's seeded one: the list a
+    user of those tools would make), else the same lines from zlib."""
+    sfv = os.path.join(ds["dir"], "list.sfv")
+    names = [l for l in open(ds["list"]).read().split("\n") if l]
+    if have("rhash"):
+        with open(sfv, "w") as f:
+            # in batches, to stay below the argument-size limit
+            for i in range(0, len(names), 2000):
+                subprocess.run(["rhash", "--crc32"] + names[i:i + 2000], cwd=ds["usr"],
+                               stdout=f, check=True)
+    else:
+        with open(sfv, "w") as f:
+            for n in names:
+                with open(os.path.join(ds["usr"], n), "rb") as g:
+                    f.write("%s %08X\n" % (n, zlib.crc32(g.read())))
+    return sfv
+
+
+def damaged_copy(ds, every):
+    dmg = ds["usr"] + "_damaged"
+    shutil.rmtree(dmg, ignore_errors=True)
+    shutil.copytree(ds["usr"], dmg, symlinks=True)
+    n = int(run([sys.executable, os.path.join(HERE, "mktree.py"), "--damage", dmg, ds["list"],
+                 str(every)]).stdout.strip())
+    return dmg, n
+
+
+def status_counts(args, usr, bak):
+    p = subprocess.run([args.qpybak, "status", "--usr", usr, "--bak", bak, "--json"],
+                       capture_output=True, text=True)
+    m = re.search(r'"counts":\s*\{([^}]*)\}', p.stdout)
+    counts = {}
+    if m:
+        for k, v in re.findall(r'"(\w+)":\s*(\d+)', m.group(1)):
+            counts[k] = int(v)
+    return p.returncode, counts
+
+
+# ------------------------------------------------------------------ verify
+
+FLOOR = "I/O floor (open/read/close)"
+ANALYSIS_PORT = "(analysis) floor + the POSIX port's syscalls"
+ANALYSIS_LEAN = "(analysis) floor + lean syscalls (openat2, fstat)"
+
+def section_verify(args, res):
+    log("verification")
+    if args.smoke:
+        sets = [("v200x4k", "200 x 4 KiB", 200, 4096), ("v10x64k", "10 x 64 KiB", 10, 65536)]
+        warmup, runs = 1, 3
+    else:
+        sets = [("v10kx4k", "10,000 x 4 KiB", 10000, 4096),
+                ("v100x1m", "100 x 1 MiB", 100, 1 << 20)]
+        warmup, runs = 2, 15
+    floor = os.path.join(args.bench_bin, "bench_floor")
+    rows = []
+    for key, label, count, size in sets:
+        ds = make_dataset(args, key, count, size)
+        sfv = write_sfv(ds)
+        dmg, ndmg = damaged_copy(ds, 10)
+        # Both variants in one measurement, round-robin: every ratio below
+        # compares runs made at the same time.
+        cmds = []
+        variants = (("intact", ds["usr"], 0), ("10% damaged", dmg, ndmg))
+        for variant, usr, expect_bad in variants:
+            code, counts = status_counts(args, usr, ds["bak"])
+            found = counts.get("modified", -1) + counts.get("missing", 0)
+            if counts.get("ok", -1) + found != count or found != expect_bad:
+                raise SystemExit("bench: qpybak status on %s %s found %r, expected %d damaged"
+                                 % (label, variant, counts, expect_bad))
+            bad = 1 if expect_bad else 0
+            v = variant + "|"
+            cmds.append((v + "qpybak status",
+                         [args.qpybak, "status", "--usr", ".", "--bak", ds["bak"]], bad, usr))
+            if have("rhash"):
+                cmds.append((v + "rhash -c", ["rhash", "-c", sfv], bad, usr))
+            if have("cksfv"):
+                cmds.append((v + "cksfv -f", ["cksfv", "-q", "-f", sfv], bad, usr))
+            cmds.append((v + FLOOR, [floor, ".", ds["list"], "65536"], 0, usr))
+            # Analysis rows: the floor making the system calls a port makes.
+            cmds.append((v + ANALYSIS_PORT, [floor, "--mode", "port", ".", ds["list"], "65536"],
+                         0, usr))
+            if spawn_once([floor, "--mode", "lean", ".", ds["list"], "65536"], usr)[1] == 0:
+                cmds.append((v + ANALYSIS_LEAN,
+                             [floor, "--mode", "lean", ".", ds["list"], "65536"], 0, usr))
+        m = measure(cmds, ds["dir"], warmup, runs)
+        for variant, _, _ in variants:
+            fl = m[variant + "|" + FLOOR]["median"]
+            for c in cmds:
+                if not c[0].startswith(variant + "|"):
+                    continue
+                name = c[0].split("|", 1)[1]
+                r = m[c[0]]
+                rows.append([label, variant, name, count, size, "%.6f" % r["median"],
+                             "%.6f" % r["mean"], "%.6f" % r["stdev"], "%.6f" % r["min"],
+                             "%.6f" % r["user"], "%.6f" % r["sys"], r["runs"],
+                             "%.3f" % (r["median"] / fl)])
+                log("  %-14s %-11s %-28s %8.1f ms (x%.2f floor)"
+                    % (label, variant, name, r["median"] * 1e3, r["median"] / fl))
+        if not args.keep:
+            shutil.rmtree(ds["dir"])
+    header = ["set", "variant", "tool", "files", "file_bytes", "median_s", "mean_s", "stdev_s",
+              "min_s", "user_s", "sys_s", "runs", "x_floor"]
+    write_csv(os.path.join(args.out, "verify.csv"), header, rows)
+    res["verify"] = [dict(zip(header, r)) for r in rows]
+
+
+# ----------------------------------------------------------------- scaling
+
+def section_scaling(args, res):
+    """All the trees are made first and measured together, round-robin, so
+    that the ratios between sizes do not depend on when each was run."""
+    log("scaling")
+    counts = [100, 400] if args.smoke else [1000, 10000, 100000]
+    runs = 3 if args.smoke else 7
+    sets = {count: make_dataset(args, "s%d" % count, count, 64) for count in counts}
+    cmds = []
+    for count, ds in sets.items():
+        for cmd in ("status", "boot"):
+            cmds.append(("%d %s" % (count, cmd),
+                         [args.qpybak, cmd, "--usr", ds["usr"], "--bak", ds["bak"]], 0))
+    m = measure(cmds, args.work, 1, runs)
+    rows = []
+    for count, ds in sets.items():
+        # An intact boot writes nothing: no report, no manifest rewrite.
+        if os.path.exists(os.path.join(ds["usr"], ".qpybak", "boot.json")):
+            raise SystemExit("bench: boot wrote a report on an intact tree")
+        for cmd in ("status", "boot"):
+            name = "%d %s" % (count, cmd)
+            argv = [c for c in cmds if c[0] == name][0][1]
+            r = m[name]
+            r["rss_kib"] = peak_rss(args, argv, ds["dir"], 3)
+            rows.append([count, cmd, "%.6f" % r["median"], "%.6f" % r["min"],
+                         "%.6f" % r["user"], "%.6f" % r["sys"], r["rss_kib"], r["runs"],
+                         "%.2f" % ds["pack_s"]])
+            log("  %6d files  %-6s %8.1f ms  peak RSS %d KiB"
+                % (count, cmd, r["median"] * 1e3, r["rss_kib"]))
+    if not args.keep:
+        for ds in sets.values():
+            shutil.rmtree(ds["dir"])
+    header = ["files", "command", "median_s", "min_s", "user_s", "sys_s", "peak_rss_kib", "runs",
+              "pack_s"]
+    write_csv(os.path.join(args.out, "scaling.csv"), header, rows)
+    res["scaling"] = [dict(zip(header, r)) for r in rows]
+
+
+# ------------------------------------------------------------------ device
+
+COST_FIELDS = ["opens", "reads", "read_bytes", "writes", "write_bytes", "syncs", "stats",
+               "renames", "removes", "mkdirs", "lists", "entries", "ok", "restored",
+               "unrecoverable", "buffer", "us"]
+
+
+def section_device(args, res):
+    """What one boot asks of the storage, counted at the port, per work-
+    buffer size: the device cost model."""
+    log("device cost model (port calls per boot)")
+    cost = os.path.join(args.bench_bin, "bench_cost")
+    if args.smoke:
+        sets = [("d100x4k", "100 x 4 KiB", 100, 4096)]
+        buffers = [0, 65536]
+    else:
+        sets = [("d100x4k", "100 x 4 KiB", 100, 4096), ("d1000x1k", "1,000 x 1 KiB", 1000, 1024)]
+        buffers = [0, 3072, 4096, 8192, 16384, 65536]
+    rows = []
+    for key, label, count, size in sets:
+        ds = make_dataset(args, key, count, size)
+        data = count * size
+        for buf in buffers:
+            for case in ("intact", "1 file damaged"):
+                usr = ds["usr"]
+                if case != "intact":
+                    usr = ds["usr"] + "_scratch"
+                    shutil.rmtree(usr, ignore_errors=True)
+                    shutil.copytree(ds["usr"], usr, symlinks=True)
+                    run([sys.executable, os.path.join(HERE, "mktree.py"), "--damage", usr,
+                         ds["list"], str(count)])
+                out = run([cost, "boot", usr, ds["bak"], str(buf)]).stdout.strip().split(",")
+                d = dict(zip(COST_FIELDS, (int(float(x)) for x in out)))
+                exp_restored = 0 if case == "intact" else 1
+                if d["entries"] != count or d["restored"] != exp_restored:
+                    raise SystemExit("bench: boot on %s (%s) gave %r" % (label, case, d))
+                if case == "intact" and (d["writes"] or d["renames"] or d["syncs"]):
+                    raise SystemExit("bench: an intact boot wrote to the storage: %r" % d)
+                rows.append([label, count, size, case, d["buffer"], d["opens"], d["reads"],
+                             d["read_bytes"], "%.3f" % (d["read_bytes"] / data), d["writes"],
+                             d["write_bytes"], d["syncs"], d["renames"], d["stats"],
+                             "%.1f" % (d["us"] / 1e3)])
+                log("  %-13s %-15s buffer %7d: %5d opens %7d reads %9d B read (x%.2f data), "
+                    "%d B written, %.1f ms" % (label, case, d["buffer"], d["opens"], d["reads"],
+                                               d["read_bytes"], d["read_bytes"] / data,
+                                               d["write_bytes"], d["us"] / 1e3))
+        if not args.keep:
+            shutil.rmtree(ds["dir"])
+    header = ["set", "files", "file_bytes", "case", "buffer", "opens", "reads", "read_bytes",
+              "read_x_data", "writes", "write_bytes", "syncs", "renames", "stats", "host_ms"]
+    write_csv(os.path.join(args.out, "device.csv"), header, rows)
+    res["device"] = [dict(zip(header, r)) for r in rows]
+
+
+# --------------------------------------------------------------- footprint
+
+TARGETS = [
+    # name, compiler, flags, CRC option
+    ("Cortex-M4", "arm-none-eabi-gcc", ["-Os", "-mthumb", "-mcpu=cortex-m4"], "1 KiB table"),
+    ("Cortex-M4", "arm-none-eabi-gcc", ["-Os", "-mthumb", "-mcpu=cortex-m4"], "slicing-by-8"),
+    ("RISC-V rv32imac", "riscv64-unknown-elf-gcc",
+     ["-Os", "-ffreestanding", "-march=rv32imac", "-mabi=ilp32"], "1 KiB table"),
+    ("RISC-V rv32imac", "riscv64-unknown-elf-gcc",
+     ["-Os", "-ffreestanding", "-march=rv32imac", "-mabi=ilp32"], "slicing-by-8"),
+]
+
+STUB = r"""
+/* Link roots for the footprint image: the four procedures a firmware calls.
+ * The config is never dereferenced here; the image is only measured. */
+#include "qpybak.h"
+int main(void);
+int main(void)
+{
+    const struct qpybak_config *cfg = (const struct qpybak_config *)0x20000000;
+    uint32_t crc;
+
+    return qpybak_boot(cfg, 0) + qpybak_status(cfg, 0) + qpybak_calc(cfg, "/usr/a", &crc) +
+           qpybak_fota_apply(cfg, 0, 0);
+}
+"""
+
+
+def classify(section):
+    for k in ("text", "rodata", "data", "bss"):
+        if section == "." + k or section.startswith("." + k + "."):
+            return k
+    if section.startswith(".srodata"):
+        return "rodata"
+    if section.startswith(".sdata"):
+        return "data"
+    if section.startswith(".sbss"):
+        return "bss"
+    return None
+
+
+def size_a(size_tool, path):
+    """{text, rodata, data, bss} from `size -A`."""
+    out = {"text": 0, "rodata": 0, "data": 0, "bss": 0}
+    for line in run([size_tool, "-A", path]).stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[1].isdigit():
+            k = classify(parts[0])
+            if k:
+                out[k] += int(parts[1])
+    return out
+
+
+def sym_sizes(nm_tool, path):
+    """{name: (size, type)} of an image's symbols."""
+    syms = {}
+    for line in run([nm_tool, "-S", "--size-sort", path]).stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 4:
+            syms[parts[3]] = (int(parts[1], 16), parts[2])
+    return syms
+
+
+def map_contributions(map_path, objdir):
+    """Bytes of .text/.rodata each input (core object, stub, libc, libgcc)
+    brings into the image, from the linker map."""
+    contrib = {}
+    cur = None
+    in_discard = False
+    for line in open(map_path):
+        if line.startswith("Discarded input sections"):
+            in_discard = True
+            continue
+        if line.startswith("Memory Configuration") or line.startswith("Linker script and memory map"):
+            in_discard = line.startswith("Memory Configuration")
+            continue
+        if in_discard:
+            continue
+        m = re.match(r"^ (\.\S+)\s*$", line)
+        if m:
+            cur = m.group(1)
+            continue
+        m = re.match(r"^ (\.\S+)?\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+)", line)
+        if m:
+            sec = m.group(1) or cur
+            size = int(m.group(2), 16)
+            src = m.group(3)
+            cur = None
+            k = classify(sec or "")
+            if not k or size == 0:
+                continue
+            if src.endswith("libc.o.stub"):
+                src = "libc: " + re.sub(r"^\.text\.", "", sec or "?")
+            elif src.startswith(objdir):
+                src = os.path.basename(src)
+            elif "libgcc" in src:
+                src = "libgcc: " + re.sub(r".*\(|\)", "", src)
+            d = contrib.setdefault(src, {"text": 0, "rodata": 0, "data": 0, "bss": 0})
+            d[k] += size
+        else:
+            cur = None if not re.match(r"^ \.\S+\s*$", line) else cur
+    return contrib
+
+
+def core_sources(option):
+    srcs = sorted(os.path.join(ROOT, "src", f) for f in os.listdir(os.path.join(ROOT, "src"))
+                  if f.endswith(".c"))
+    if option == "1 KiB table":
+        srcs = [s for s in srcs if not s.endswith("crc32_slice8.c")]
+    return srcs
+
+
+def section_footprint(args, res):
+    log("footprint")
+    rows, stack_rows, contrib_rows = [], [], []
+    base = os.path.join(args.work, "footprint")
+    for tname, cc, flags, option in (TARGETS[:1] if args.smoke else TARGETS):
+        if not have(cc):
+            log("  %s: %s not installed, skipped" % (tname, cc))
+            continue
+        tag = re.sub(r"[^a-z0-9]+", "-", (tname + " " + option).lower()).strip("-")
+        objdir = os.path.join(base, tag)
+        shutil.rmtree(objdir, ignore_errors=True)
+        os.makedirs(objdir)
+        prefix = cc[:-len("gcc")]
+        size_tool, nm_tool = prefix + "size", prefix + "nm"
+        cflags = ["-std=c99"] + flags + ["-ffunction-sections", "-fdata-sections",
+                                         "-fstack-usage", "-fcallgraph-info=su",
+                                         "-I" + os.path.join(ROOT, "include")]
+        defs = ["-DQPYBAK_CRC_BACKEND=qpybak_crc32_slice8"] if option == "slicing-by-8" else []
+        objs = []
+        procs = []
+        for src in core_sources(option):
+            obj = os.path.join(objdir, os.path.basename(src)[:-2] + ".o")
+            procs.append(subprocess.Popen([cc] + cflags + defs + ["-c", src, "-o", obj],
+                                          cwd=objdir, stderr=subprocess.PIPE, text=True))
+            objs.append(obj)
+        for p in procs:
+            _, err = p.communicate()
+            if p.returncode:
+                raise SystemExit("bench: cross compile failed:\n" + err)
+        # 1. The objects as compiled (what an archive holds).
+        tot = {"text": 0, "rodata": 0, "data": 0, "bss": 0}
+        for o in objs:
+            for k, v in size_a(size_tool, o).items():
+                tot[k] += v
+        rows.append([tname, option, "objects (all of src/)", tot["text"], tot["rodata"],
+                     tot["data"], tot["bss"], tot["text"] + tot["rodata"]])
+        # 2. A linked image, dead code removed, roots: boot/status/calc/fota_apply.
+        stub = os.path.join(objdir, "stub_main.c")
+        with open(stub, "w") as f:
+            f.write(STUB)
+        stub_o = os.path.join(objdir, "stub_main.o.stub")
+        libc_o = os.path.join(objdir, "libc.o.stub")
+        run([cc] + flags + ["-std=c99", "-ffunction-sections", "-I" + os.path.join(ROOT, "include"),
+                            "-c", stub, "-o", stub_o])
+        run([cc] + flags + ["-ffunction-sections", "-fno-builtin",
+                            "-fno-tree-loop-distribute-patterns", "-c",
+                            os.path.join(HERE, "footprint_libc.c"), "-o", libc_o])
+        elf = os.path.join(objdir, "image.elf")
+        mapf = os.path.join(objdir, "image.map")
+        run([cc] + flags + ["-nostdlib", "-Wl,-e,main", "-Wl,--gc-sections",
+                            "-Wl,-Map=" + mapf, "-o", elf, stub_o] + objs + [libc_o, "-lgcc"])
+        contrib = map_contributions(mapf, objdir)
+        contrib.pop(os.path.basename(stub_o), None)
+        is_rt = lambda src: src.startswith("libc: ") or src.startswith("libgcc: ")
+        core = [c for src, c in contrib.items() if not is_rt(src)]
+        rt = [c for src, c in contrib.items() if is_rt(src)]
+        img = {k: sum(c[k] for c in core) for k in ("text", "rodata", "data", "bss")}
+        rti = {k: sum(c[k] for c in rt) for k in ("text", "rodata", "data", "bss")}
+        rows.append([tname, option, "linked image: the core",
+                     img["text"], img["rodata"], img["data"], img["bss"],
+                     img["text"] + img["rodata"]])
+        rows.append([tname, option, "linked image: + runtime routines it pulls in (%s)"
+                     % ", ".join(sorted(re.sub(r"^lib\w+: |\.o$", "", x)
+                                        for x in contrib if is_rt(x))),
+                     img["text"] + rti["text"], img["rodata"] + rti["rodata"],
+                     img["data"] + rti["data"], img["bss"] + rti["bss"],
+                     img["text"] + rti["text"] + img["rodata"] + rti["rodata"]])
+        for src, c in sorted(contrib.items(), key=lambda kv: -(kv[1]["text"] + kv[1]["rodata"])):
+            contrib_rows.append([tname, option, src, c["text"], c["rodata"], c["data"], c["bss"]])
+        log("  %-16s %-13s objects %6d, image %6d B text+rodata, data %d, bss %d"
+            % (tname, option, tot["text"] + tot["rodata"], img["text"] + img["rodata"],
+               img["data"], img["bss"]))
+        # 3. Worst-case stack of each root from -fstack-usage + call graph.
+        graph = load_callgraph(objdir, core_sources(option))
+        for rootfn in ("qpybak_boot", "qpybak_status", "qpybak_calc", "qpybak_fota_apply"):
+            depth, path, notes = worst_stack(graph, rootfn)
+            stack_rows.append([tname, option, rootfn, depth, " > ".join(path), notes])
+            if rootfn == "qpybak_boot":
+                log("  %-16s %-13s boot stack %d B: %s" % (tname, option, depth, " > ".join(path)))
+    write_csv(os.path.join(args.out, "footprint.csv"),
+              ["target", "crc", "measure", "text", "rodata", "data", "bss", "text_rodata"], rows)
+    write_csv(os.path.join(args.out, "footprint_by_file.csv"),
+              ["target", "crc", "input", "text", "rodata", "data", "bss"], contrib_rows)
+    write_csv(os.path.join(args.out, "stack.csv"),
+              ["target", "crc", "root", "bytes", "worst_path", "notes"], stack_rows)
+    res["footprint"] = rows
+    res["footprint_by_file"] = contrib_rows
+    res["stack"] = stack_rows
+
+
+def strip_comments(src):
+    """Comments and string contents blanked, line and column kept."""
+    def blank(m):
+        return re.sub(r"[^\n]", " ", m.group(0))
+    src = re.sub(r"/\*.*?\*/", blank, src, flags=re.S)
+    src = re.sub(r"//[^\n]*", blank, src)
+    return re.sub(r'"(\\.|[^"\\\n])*"', lambda m: '"' + " " * (len(m.group(0)) - 2) + '"', src)
+
+
+def norm_params(params):
+    """'void *ctx, const void *buf, size_t len' -> ('void*', 'const void*', 'size_t')."""
+    out = []
+    depth, cur = 0, ""
+    for ch in params + ",":
+        if ch == "," and depth == 0:
+            p = " ".join(cur.replace("*", " * ").split())
+            if p and p != "void":
+                toks = p.split()
+                # drop the parameter's name (the last identifier, when a type precedes it)
+                if len(toks) > 1 and re.match(r"^[A-Za-z_]\w*$", toks[-1]) and toks[-1] not in (
+                        "int", "char", "void", "size_t", "unsigned", "long", "bool") or \
+                        (len(toks) > 1 and toks[-2] == "*"):
+                    if not (len(toks) == 2 and toks[0] in ("struct", "enum")):
+                        toks = toks[:-1]
+                out.append(" ".join(toks).replace(" *", "*"))
+            elif p == "void" and not out:
+                pass
+            cur = ""
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        cur += ch
+    return tuple(out)
+
+
+def balanced(text, i):
+    """The text of the parenthesised group starting at text[i] == '('."""
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] == "(":
+            depth += 1
+        elif text[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return text[i + 1:j]
+    return text[i + 1:]
+
+
+def load_callgraph(objdir, sources):
+    """The core's call graph from the .ci files (-fcallgraph-info=su): nodes
+    {title: (bytes, dynamic, file)}, edges {title: [(target, site)]}, and
+    the targets of each indirect call site, resolved by type: the callee
+    expression at the call site is looked up (a function-pointer member or
+    typedef), and the core functions whose address is taken and whose
+    parameter list matches are its possible targets."""
+    nodes, edges, by_name = {}, {}, {}
+    for f in sorted(os.listdir(objdir)):
+        if not f.endswith(".ci"):
+            continue
+        for line in open(os.path.join(objdir, f)):
+            m = re.match(r'node: \{ title: "([^"]+)" label: "([^"]*)"', line)
+            if m:
+                title, label = m.groups()
+                s = re.search(r"^[^\\]*\\n([^:\\]+):\d+:\d+\\n(\d+) bytes \((\w+)", label)
+                if s:
+                    nodes[title] = (int(s.group(2)), s.group(3) != "static", s.group(1))
+                    by_name.setdefault(title.split(":")[-1], []).append(title)
+                continue
+            m = re.match(r'edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)" label: "([^"]+)"',
+                         line)
+            if m:
+                edges.setdefault(m.group(1), []).append((m.group(2), m.group(3)))
+    headers = [os.path.join(ROOT, "include", "qpybak.h")] + [
+        os.path.join(ROOT, "src", f) for f in os.listdir(os.path.join(ROOT, "src")) if f.endswith(".h")]
+    text = {p: strip_comments(open(p).read()) for p in sources + headers}
+    alltext = "\n".join(text.values())
+
+    def base(title):
+        return title.split(":")[-1].split(".")[0]
+
+    # Address-taken core functions and their parameter lists.
+    taken = {}
+    for title, (_, _, file) in nodes.items():
+        fn = base(title)
+        # a static function is named only in its file; a global one anywhere
+        look = [file] if ":" in title and file in text else [p for p in sources if p in text]
+        used = any(re.search(r"(?<!struct )(?<!enum )\b%s\b(?!\s*\()" % re.escape(fn), text[p])
+                   for p in look)
+        d = re.search(r"\b%s\s*\(([^;{]*?)\)\s*\{" % re.escape(fn), text.get(file, ""))
+        if used and d:
+            taken[title] = norm_params(d.group(1))
+
+    def pointer_sigs(name, scope=None):
+        """Parameter lists a function pointer called `name` can have: as
+        declared in scope (the calling function) if it is there, else
+        anywhere in the core."""
+        if scope:
+            sigs = set()
+            for m in re.finditer(r"\(\s*\*\s*%s\s*\)\s*\(" % re.escape(name), scope):
+                sigs.add(norm_params(balanced(scope, m.end() - 1)))
+            for m in re.finditer(r"\b(\w+)\s+%s\s*[;,)]" % re.escape(name), scope):
+                td = re.search(r"typedef\s+[\w\s\*]+\(\s*\*\s*%s\s*\)\s*\(" % re.escape(m.group(1)),
+                               alltext)
+                if td:
+                    sigs.add(norm_params(balanced(alltext, td.end() - 1)))
+            if sigs:
+                return sigs
+        sigs = set()
+        for m in re.finditer(r"\(\s*\*\s*%s\s*\)\s*\(" % re.escape(name), alltext):
+            sigs.add(norm_params(balanced(alltext, m.end() - 1)))
+        for m in re.finditer(r"\b(\w+)\s+%s\s*[;,)]" % re.escape(name), alltext):
+            td = re.search(r"typedef\s+[\w\s\*]+\(\s*\*\s*%s\s*\)\s*\(" % re.escape(m.group(1)),
+                           alltext)
+            if td:
+                sigs.add(norm_params(balanced(alltext, td.end() - 1)))
+        return sigs
+
+    resolved = {}  # site -> (kind, [targets])
+    for src, es in edges.items():
+        for tgt, site in es:
+            if tgt != "__indirect_call":
+                continue
+            f, ln, col = site.rsplit(":", 2)
+            lines = text.get(f, "").split("\n")
+            ln, col = int(ln), int(col)
+            rest = "\n".join(lines[ln - 1:ln + 20])[col - 1:] if ln - 1 < len(lines) else ""
+            m = re.match(r"([\w\s\->\.]+?)\s*\(", rest)
+            expr = m.group(1) if m else "?"
+            args = balanced(rest, m.end() - 1) if m else ""
+            scope = None
+            d = re.search(r"\b%s\s*\([^;{]*?\)\s*\{" % re.escape(base(src)), text.get(f, ""))
+            if d:
+                body = text[f][d.start():]
+                scope = body[:body.find("\n}") + 2]
+            if "port" in expr:
+                # The port's frames are its own; a core function handed to it
+                # (the list callback) runs on top of them.
+                cbs = [t for t in taken if re.search(r"\b%s\b" % re.escape(base(t)), args)]
+                for name in set(re.findall(r"\w+", args)):
+                    sigs = pointer_sigs(name, scope) if scope and re.search(
+                        r"\(\s*\*\s*%s\s*\)" % re.escape(name), scope) else set()
+                    cbs += [t for t, p in taken.items() if p in sigs and t not in cbs]
+                resolved[site] = ("port", cbs)
+            elif "cfg" in expr:
+                resolved[site] = ("callback", [])
+            elif not re.findall(r"\w+", expr):
+                resolved[site] = ("unresolved", list(taken))  # source changed since?
+            else:
+                name = re.findall(r"\w+", expr)[-1]
+                sigs = pointer_sigs(name, scope)
+                cands = [t for t, p in taken.items() if p in sigs]
+                resolved[site] = ("internal", cands) if cands else ("unresolved", list(taken))
+    return {"nodes": nodes, "edges": edges, "by_name": by_name, "taken": taken,
+            "resolved": resolved}
+
+
+def worst_stack(g, root):
+    """Deepest stack from root: the sum of the frames along the worst call
+    path.  Port calls count 0 (the port's frames are the port's); a core
+    callback the port calls (list) counts on top; the application's
+    callbacks (on_file, on_update) count 0.  Calls to libc/libgcc routines
+    (memset, strlen, 64-bit division) are leaves not counted here."""
+    nodes, edges, by_name, resolved = g["nodes"], g["edges"], g["by_name"], g["resolved"]
+    notes = set()
+    memo, onpath = {}, set()
+
+    def targets(t, site):
+        if t == "__indirect_call":
+            kind, cands = resolved.get(site, ("unresolved", []))
+            if kind == "unresolved":
+                notes.add("unresolved indirect call at " + os.path.basename(site))
+            return cands
+        if t in nodes:
+            return [t]
+        cands = by_name.get(t, [])
+        if not cands:
+            notes.add("leaf " + t)
+        return cands
+
+    def dfs(n):
+        if n in memo:
+            return memo[n]
+        if n in onpath:
+            # Through an indirect call this is the type-based bound closing
+            # on itself (a read callback "calling" a read callback); a direct
+            # cycle would be real recursion.
+            notes.add("cycle cut at " + n.split(":")[-1])
+            return (0, [])
+        onpath.add(n)
+        size, dyn, _ = nodes[n]
+        if dyn:
+            notes.add("dynamic frame in " + n.split(":")[-1])
+        best = (0, [])
+        for t, site in edges.get(n, []):
+            for x in targets(t, site):
+                d = dfs(x)
+                if d[0] > best[0]:
+                    best = d
+        onpath.discard(n)
+        memo[n] = (size + best[0], [n.split(":")[-1]] + best[1])
+        return memo[n]
+
+    starts = by_name.get(root, [])
+    if not starts:
+        return 0, [], "root not found"
+    depth, path = dfs(starts[0])
+    return depth, path, "; ".join(sorted(notes))
+
+
+# ------------------------------------------------------------------ report
+
+def fnum(x, nd=1):
+    return ("%%.%df" % nd) % x
+
+
+def build_report(args, res, info):
+    L = []
+    L.append("### Benchmark results%s" % (" (SMOKE run: tiny sizes, not meaningful)" if args.smoke else ""))
+    L.append("")
+    L.append("Machine: %s, %s cores, Linux %s; load average %s at the start, %s at the end. "
+             "Trees on %s. Commit %s, %s." % (info["cpu"], info["cores"], info["kernel"],
+                                               info["load_start"], info["load_end"],
+                                               info["work_fs"], info["commit"], info["date"]))
+    L.append("Release build (-O3), host CRC backend: %s; %s." % (info.get("backend", "?"), info["cc"]))
+    L.append("")
+    targets = []
+    if "crc" in res:
+        rows = res["crc"]
+        sizes = []
+        for r in rows:
+            if r["size"] not in sizes:
+                sizes.append(r["size"])
+        impls = []
+        for r in rows:
+            if r["impl"] not in [i[0] for i in impls]:
+                impls.append((r["impl"], r["label"]))
+        g = {(r["impl"], r["size"]): float(r["gbps"]) for r in rows}
+        zl = [re.search(r"\(([\d.]+)\)", r["label"]) for r in rows if r["impl"] == "zlib"]
+        info["zlib"] = zl[0].group(1) if zl and zl[0] else ""
+        L.append("**CRC-32 throughput**, GB/s (best ~50 us sample of 15-3000 round-robin rounds; QuecPython seed 0xFFFFFFFF; all "
+                 "implementations checked equal first)")
+        L.append("")
+        L.append("| implementation | " + " | ".join(sizes) + " |")
+        L.append("|---|" + "---:|" * len(sizes))
+        for impl, label in impls:
+            L.append("| %s | %s |" % (label, " | ".join(fnum(g[(impl, s)], 2) for s in sizes)))
+        L.append("")
+        big = [s for s in sizes if s != "1 KiB"]
+        r1 = min(g[("qpybak_host", s)] / g[("isal", s)] for s in big)
+        targets.append(("host CRC backend >= 0.9x ISA-L at >= 64 KiB", r1 >= 0.9,
+                        "min ratio %.2fx (%s)" % (r1, ", ".join(
+                            "%s %.2fx" % (s, g[("qpybak_host", s)] / g[("isal", s)]) for s in big))))
+        r2 = min(g[("qpybak_slice8", s)] / g[("zlib", s)] for s in big)
+        targets.append(("portable slicing-by-8 >= zlib %s at >= 64 KiB" % info.get("zlib", ""),
+                        r2 >= 1.0, "min ratio %.2fx (%s)" % (r2, ", ".join(
+                            "%s %.2fx" % (s, g[("qpybak_slice8", s)] / g[("zlib", s)]) for s in big))))
+    if "verify" in res:
+        rows = res["verify"]
+        cols = []
+        for r in rows:
+            c = (r["set"], r["variant"])
+            if c not in cols:
+                cols.append(c)
+        tools = []
+        for r in rows:
+            if r["tool"] not in tools:
+                tools.append(r["tool"])
+        v = {(r["set"], r["variant"], r["tool"]): r for r in rows}
+        L.append("**Verification** of tracked files (page-cached), median wall time in ms "
+                 "(x the I/O floor), whole command including process start")
+        L.append("")
+        L.append("| tool | " + " | ".join("%s, %s" % c for c in cols) + " |")
+        L.append("|---|" + "---:|" * len(cols))
+        for t in tools:
+            cells = []
+            for c in cols:
+                r = v.get((c[0], c[1], t))
+                cells.append("%s (x%s)" % (fnum(float(r["median_s"]) * 1e3), fnum(float(r["x_floor"]), 2))
+                             if r else "-")
+            L.append("| %s | %s |" % (t, " | ".join(cells)))
+        L.append("")
+        L.append("rhash and cksfv check plain CRC-32 lists (the SFV a user of those tools "
+                 "makes), not QuecPython's seeded variant; the work per byte is the same. "
+                 "The I/O floor opens, reads (64 KiB reads, as qpybak) and closes each "
+                 "file and does nothing else. The (analysis) rows are the floor making the "
+                 "system calls of today's POSIX port (10 per file: an O_NOFOLLOW walk of the "
+                 "parent directory, fstatat, openat, fstat, fcntl x2, reads, close) and of a "
+                 "lean one (5: openat2 with RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS, fstat, reads, "
+                 "close) - no checksum, no parsing: the gap between them and qpybak status is "
+                 "qpybak's own work (manifest passes, CRC, duplicate check, start-up).")
+        L.append("")
+        first = cols[0][0]
+        for variant in ("intact", "10% damaged"):
+            q = v.get((first, variant, "qpybak status"))
+            rh = v.get((first, variant, "rhash -c"))
+            fl = v.get((first, variant, FLOOR))
+            if q and rh:
+                ratio = float(rh["median_s"]) / float(q["median_s"])
+                targets.append(("status %s (%s) >= 2x faster than rhash -c" % (first, variant),
+                                ratio >= 2.0, "%.2fx faster (%.1f vs %.1f ms)"
+                                % (ratio, float(q["median_s"]) * 1e3, float(rh["median_s"]) * 1e3)))
+            if q and fl:
+                ratio = float(q["median_s"]) / float(fl["median_s"])
+                targets.append(("status %s (%s) <= 1.3x the I/O floor" % (first, variant),
+                                ratio <= 1.3, "%.2fx the floor (%.1f vs %.1f ms)"
+                                % (ratio, float(q["median_s"]) * 1e3, float(fl["median_s"]) * 1e3)))
+    if "scaling" in res:
+        rows = res["scaling"]
+        s = {(int(r["files"]), r["command"]): r for r in rows}
+        counts = sorted({int(r["files"]) for r in rows})
+        L.append("**Scaling**, tracked 64-byte files: median wall time and peak RSS")
+        L.append("")
+        L.append("| files | status ms | status us/file | status peak RSS KiB | boot ms | "
+                 "boot us/file | boot peak RSS KiB |")
+        L.append("|---:|---:|---:|---:|---:|---:|---:|")
+        for n in counts:
+            st, bo = s[(n, "status")], s[(n, "boot")]
+            L.append("| %d | %s | %s | %d | %s | %s | %d |" % (
+                n, fnum(float(st["median_s"]) * 1e3), fnum(float(st["median_s"]) * 1e6 / n, 2),
+                int(st["peak_rss_kib"]), fnum(float(bo["median_s"]) * 1e3),
+                fnum(float(bo["median_s"]) * 1e6 / n, 2), int(bo["peak_rss_kib"])))
+        L.append("")
+        if len(counts) >= 2:
+            hi, mid, lo = counts[-1], counts[-2], counts[0]
+            for cmd in ("status", "boot"):
+                ratio = float(s[(hi, cmd)]["median_s"]) / float(s[(mid, cmd)]["median_s"])
+                targets.append(("%s: %d files <= 11x the time of %d" % (cmd, hi, mid),
+                                ratio <= 11.0, "%.2fx" % ratio))
+            ratio = float(s[(hi, "status")]["peak_rss_kib"]) / float(s[(lo, "status")]["peak_rss_kib"])
+            targets.append(("peak RSS of status, %d entries <= 1.2x that of %d" % (hi, lo),
+                            ratio <= 1.2, "%.2fx (%d vs %d KiB)" % (
+                                ratio, int(s[(hi, "status")]["peak_rss_kib"]),
+                                int(s[(lo, "status")]["peak_rss_kib"]))))
+    if "device" in res:
+        L.append("**Device cost model**: one boot counted at the port (what the flash file "
+                 "system sees), by work-buffer size (0 = qpybak_buffer_min(), %s bytes on this "
+                 "64-bit host). Bytes read are also given as a multiple of the tracked data."
+                 % next((r["buffer"] for r in res["device"]), "?"))
+        L.append("")
+        L.append("| files | boot | buffer B | opens | reads | bytes read (x data) | "
+                 "writes | bytes written | syncs | renames | host ms |")
+        L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in res["device"]:
+            L.append("| %s | %s | %s | %s | %s | %s (x%s) | %s | %s | %s | %s | %s |" % (
+                r["set"], r["case"], r["buffer"], r["opens"], r["reads"], r["read_bytes"],
+                r["read_x_data"], r["writes"], r["write_bytes"], r["syncs"], r["renames"],
+                r["host_ms"]))
+        L.append("")
+    if "footprint" in res:
+        L.append("**Footprint** of the core, bytes (`-Os`, `-ffunction-sections -fdata-sections`). "
+                 "Image: linked with `--gc-sections` from qpybak_boot/status/calc/fota_apply, "
+                 "libgcc/libc routines it pulls in included")
+        L.append("")
+        L.append("| target | CRC | measure | .text | .rodata | .data | .bss | .text+.rodata |")
+        L.append("|---|---|---|---:|---:|---:|---:|---:|")
+        for r in res["footprint"]:
+            L.append("| %s | %s | %s | %d | %d | %d | %d | **%d** |" % tuple(r))
+        L.append("")
+        st = {(r[0], r[1], r[2]): r for r in res["stack"]}
+        L.append("**Stack**, bytes, worst case from -fstack-usage and the call graph "
+                 "(-fcallgraph-info=su), beyond the caller's work buffer; indirect calls "
+                 "bounded by type (every address-taken core function of the matching "
+                 "signature), so an upper bound; the port's and the application "
+                 "callbacks' own frames excluded")
+        L.append("")
+        L.append("| target | CRC | boot | status | calc | fota_apply | boot's deepest path |")
+        L.append("|---|---|---:|---:|---:|---:|---|")
+        seen = []
+        for r in res["stack"]:
+            if (r[0], r[1]) in seen:
+                continue
+            seen.append((r[0], r[1]))
+            b = st[(r[0], r[1], "qpybak_boot")]
+            L.append("| %s | %s | %d | %d | %d | %d | %s |" % (
+                r[0], r[1], b[3], st[(r[0], r[1], "qpybak_status")][3],
+                st[(r[0], r[1], "qpybak_calc")][3], st[(r[0], r[1], "qpybak_fota_apply")][3],
+                b[4].replace(" > ", " → ")))
+        L.append("")
+        m4 = [r for r in res["footprint"] if r[0] == "Cortex-M4" and r[1] == "1 KiB table"
+              and r[2].startswith("linked")]
+        if m4:
+            r = m4[0]
+            targets.append(("core <= 8 KiB .text+.rodata, Cortex-M4 -Os, 1 KiB table (image)",
+                            r[7] <= 8192, "%d B = %.2fx of 8192 (.text %d, .rodata %d)"
+                            % (r[7], r[7] / 8192, r[3], r[4])))
+            targets.append(("no .data/.bss (Cortex-M4 image)", r[5] == 0 and r[6] == 0,
+                            ".data %d, .bss %d" % (r[5], r[6])))
+        b = st.get(("Cortex-M4", "1 KiB table", "qpybak_boot"))
+        if b:
+            targets.append(("boot's stack <= 1 KiB beyond the work buffer (Cortex-M4)",
+                            b[3] <= 1024, "%d B%s" % (b[3], (" (" + b[5] + ")") if b[5] else "")))
+    if targets:
+        L.append("**Targets**")
+        L.append("")
+        L.append("| target | result | measured |")
+        L.append("|---|---|---|")
+        for name, ok, how in targets:
+            L.append("| %s | %s | %s |" % (name, "PASS" if ok else "**MISS**", how))
+        L.append("")
+    write_csv(os.path.join(args.out, "targets.csv"), ["target", "result", "measured"],
+              [[n, "PASS" if ok else "MISS", h] for n, ok, h in targets])
+    return "\n".join(L) + "\n", targets
+
+
+# -------------------------------------------------------------------- main
+
+def fs_type(path):
+    try:
+        out = run(["df", "-T", path]).stdout.splitlines()[-1].split()
+        return "%s (%s)" % (out[1], path)
+    except (subprocess.CalledProcessError, OSError, IndexError):
+        return path
+
+
+def pick_work(args):
+    if args.work:
+        os.makedirs(args.work, exist_ok=True)
+        return tempfile.mkdtemp(prefix="qpybak-bench-", dir=args.work)
+    # tmpfs when there is room: qpybak pack syncs every file it writes, and
+    # 200,000 fsyncs on a disk take minutes; reads are page-cached either way.
+    for cand in ("/dev/shm", os.environ.get("TMPDIR", "/tmp")):
+        try:
+            st = os.statvfs(cand)
+            if st.f_bavail * st.f_frsize > 3 << 30 and os.access(cand, os.W_OK):
+                return tempfile.mkdtemp(prefix="qpybak-bench-", dir=cand)
+        except OSError:
+            pass
+    return tempfile.mkdtemp(prefix="qpybak-bench-")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--qpybak", required=True)
+    ap.add_argument("--bench-bin", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--work")
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--only", default="crc,verify,scaling,device,footprint")
+    ap.add_argument("--backend", default="?")
+    args = ap.parse_args()
+    args.qpybak = os.path.abspath(args.qpybak)
+    args.bench_bin = os.path.abspath(args.bench_bin)
+    os.makedirs(args.out, exist_ok=True)
+    args.work = pick_work(args)
+    info = machine_info(args)
+    info["work_fs"] = fs_type(args.work)
+    info["backend"] = args.backend
+    log("machine: %s, %s cores, load %s; work dir %s" % (info["cpu"], info["cores"],
+                                                         info["load_start"], info["work_fs"]))
+    res = {}
+    t0 = time.time()
+    only = args.only.split(",")
+    try:
+        if "crc" in only:
+            section_crc(args, res)
+        if "verify" in only:
+            section_verify(args, res)
+        if "scaling" in only:
+            section_scaling(args, res)
+        if "device" in only:
+            section_device(args, res)
+        if "footprint" in only:
+            section_footprint(args, res)
+    finally:
+        if not args.keep:
+            shutil.rmtree(args.work, ignore_errors=True)
+    info["load_end"] = " ".join(loadavg())
+    write_csv(os.path.join(args.out, "machine.csv"), ["key", "value"], sorted(info.items()))
+    md, targets = build_report(args, res, info)
+    with open(os.path.join(args.out, "latest.md"), "w") as f:
+        f.write(md)
+    print(md)
+    for name, ok, how in targets:
+        print("%s  %s: %s" % ("PASS" if ok else "MISS", name, how))
+    log("done in %.0f s; results in %s" % (time.time() - t0, args.out))
+
+
+if __name__ == "__main__":
+    main()
