@@ -957,8 +957,9 @@ def build_report(args, res, info):
         L.append("")
     if "footprint" in res:
         L.append("**Footprint** of the core, bytes (`-Os`, `-ffunction-sections -fdata-sections`). "
-                 "Image: linked with `--gc-sections` from qpybak_boot/status/calc/fota_apply, "
-                 "libgcc/libc routines it pulls in included")
+                 "Image: linked `-nostdlib --gc-sections` from qpybak_boot/status/calc/fota_apply; "
+                 "\"the core\" counts src/ only, the row after it adds the libc/libgcc "
+                 "routines the image pulls in")
         L.append("")
         L.append("| target | CRC | measure | .text | .rodata | .data | .bss | .text+.rodata |")
         L.append("|---|---|---|---:|---:|---:|---:|---:|")
