@@ -382,9 +382,10 @@ int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
  * Name validation (SPEC section 1): a valid manifest name starts with "/usr/",
  * has no empty, "." or ".." component, no backslash, no control character,
  * is valid UTF-8 and is at most name_max bytes long (0: the default).
- * Names qpybak keeps for itself are refused too (QPYBAK_REASON_RESERVED):
+ * Names qpybak keeps for itself are refused too (QPYBAK_REASON_RESERVED,
+ * compared ASCII case-insensitively, as FAT resolves them):
  * /usr/checksum.json, anything under /usr/.qpybak/, and names ending in
- * ".qpybak-tmp" (the temporary files of atomic installs).
+ * ".qpybak-tmp" (the temporary files of atomic replacements).
  * Returns QPYBAK_REASON_NONE when valid, else the reason.
  */
 enum qpybak_reason qpybak_name_check(const char *name, size_t len, size_t name_max);

@@ -3,9 +3,9 @@
 # Does nothing when everything is already there.
 set -euo pipefail
 
-packages=(cmake make gcc clang python3 libcmocka-dev libisal-dev zlib1g-dev
+packages=(cmake make gcc clang libclang-rt-14-dev python3 libcmocka-dev libisal-dev zlib1g-dev
           gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
-          gcc-riscv64-unknown-elf valgrind)
+          gcc-riscv64-unknown-elf valgrind cppcheck clang-tidy time rhash cksfv)
 
 missing=()
 for p in "${packages[@]}"; do
