@@ -54,6 +54,8 @@ enum qpybak_error {
     QPYBAK_ERR_NOENT = -2,        /* no such file or directory */
     QPYBAK_ERR_IO = -5,           /* the medium failed */
     QPYBAK_ERR_NOMEM = -12,       /* the work buffer is too small */
+    QPYBAK_ERR_ACCES = -13,       /* permission denied */
+    QPYBAK_ERR_BUSY = -16,        /* another run holds the lock (port.lock) */
     QPYBAK_ERR_EXIST = -17,       /* already exists */
     QPYBAK_ERR_NOTDIR = -20,      /* a path component is not a directory */
     QPYBAK_ERR_ISDIR = -21,       /* a directory where a file belongs */
@@ -95,8 +97,16 @@ char *qpybak_crc_format(uint32_t crc, char out[QPYBAK_CRC_STR_SIZE]);
 
 /* ------------------------------------------------------------------ port */
 
-/* Flags of qpybak_port.open.  QPYBAK_O_WRITE always means: create the file
- * if needed and truncate it to zero length. */
+/* Modes of qpybak_port.lock. */
+#define QPYBAK_LOCK_SHARED 1    /* status: reads only */
+#define QPYBAK_LOCK_EXCLUSIVE 2 /* boot, calc, FOTA apply */
+
+/* Flags of qpybak_port.open.  QPYBAK_O_WRITE always means: create a new,
+ * empty regular file, exclusively (O_CREAT | O_EXCL).  When anything already
+ * exists under the name - a file, a hard link to another file, a symbolic
+ * link, a directory, a FIFO - open fails with QPYBAK_ERR_EXIST and nothing
+ * is written through that name.  The core only ever opens its temporary
+ * names for writing; it removes what is in the way and tries once more. */
 #define QPYBAK_O_READ 0x1
 #define QPYBAK_O_WRITE 0x2
 
@@ -119,7 +129,8 @@ struct qpybak_stat {
  * - open:   returns a non-negative handle.  At most five files are open at
  *           once (two manifests, the report, a copy's source and target).  It must not follow a symbolic link anywhere in the path,
  *           and must not open anything but a regular file (a directory is
- *           QPYBAK_ERR_ISDIR).  QPYBAK_O_WRITE creates or truncates.
+ *           QPYBAK_ERR_ISDIR).  QPYBAK_O_WRITE creates a new file
+ *           exclusively (QPYBAK_ERR_EXIST when the name is taken).
  * - read:   reads up to len bytes at the current position; returns the count,
  *           0 at end of file.  Short reads are allowed anywhere.
  * - write:  writes up to len bytes, returns the count; a short count is
@@ -137,6 +148,16 @@ struct qpybak_stat {
  * - remove: removes a file, or an empty directory (QPYBAK_ERR_NOTEMPTY
  *           when it is not empty).
  * - mkdir:  creates one directory; QPYBAK_ERR_EXIST if it is there.
+ * - lock, unlock: optional (both NULL, or both set).  Every procedure
+ *           takes the lock before its first storage call and releases it
+ *           after its last: boot, calc and FOTA apply exclusively, status
+ *           shared.  lock waits for another holder or returns
+ *           QPYBAK_ERR_BUSY; the procedure then returns that error having
+ *           touched nothing.  The lock must not outlive a power cut or a
+ *           killed process (flock(2) on the /usr root, a RAM flag, an RTOS
+ *           mutex - never a lock file), else a cut run would stop every
+ *           later boot.  NULL: the integrator guarantees that no two
+ *           procedures ever run at once (one boot task, say).
  * - list:   optional (may be NULL).  Calls fn once for each entry of a
  *           directory with its name (no path) and type; fn returning
  *           non-zero stops the listing with that value.  Used only by FOTA
@@ -157,6 +178,8 @@ struct qpybak_port {
     int (*list)(void *ctx, const char *path,
                 int (*fn)(void *fn_ctx, const char *name, enum qpybak_type type),
                 void *fn_ctx);
+    int (*lock)(void *ctx, int mode);
+    int (*unlock)(void *ctx);
 };
 
 /* -------------------------------------------------------------- outcomes */
@@ -195,6 +218,10 @@ enum qpybak_reason {
     QPYBAK_REASON_RESERVED,       /* entry: a name qpybak keeps for itself */
     QPYBAK_REASON_STAGED_BAD,     /* FOTA: staged copy fails its journal checksum */
     QPYBAK_REASON_STAGED_MISSING, /* FOTA: staged copy gone, target not updated */
+    QPYBAK_REASON_UNREADABLE,     /* boot: the file cannot be read and its entry
+                                     records an edit or update: kept as it is */
+    QPYBAK_REASON_HOLDS_TRACKED,  /* FOTA: the staging folder holds tracked files */
+    QPYBAK_REASON_TOO_LARGE,      /* FOTA: staged file of 4 GiB or more */
     QPYBAK_REASON_COUNT
 };
 
@@ -266,6 +293,12 @@ struct qpybak_fota_result {
     uint32_t installed; /* files now holding their staged content */
     uint32_t failed;    /* staged files not installed (reported one by one) */
     uint32_t skipped;   /* staged names that cannot be device paths */
+    bool pending;       /* a journal stays: the next boot tries again */
+    enum qpybak_reason refused; /* apply: why the staging folder was refused
+                                   (QPYBAK_REASON_NONE: it was not) */
+    int error;          /* first storage error met (0: none) */
+    const char *error_path; /* the device path behind error, or NULL; points
+                               into the work buffer, valid until it is reused */
 };
 
 /* One staged file, reported through qpybak_config.on_update. */
@@ -298,6 +331,9 @@ struct qpybak_result {
     bool report_written;        /* boot wrote /usr/.qpybak/boot.json */
     struct qpybak_fota_result fota; /* boot: an interrupted apply finished */
     int error;                  /* first storage error met (0: none) */
+    const char *error_path;     /* the device path behind error, or NULL;
+                                   points into the work buffer, valid until
+                                   the buffer is used again */
 };
 
 /* ---------------------------------------------------------------- config */

@@ -11,6 +11,8 @@ const char *qpybak_strerror(int err)
     case QPYBAK_ERR_NOENT: return "no such file or directory";
     case QPYBAK_ERR_IO: return "input/output error";
     case QPYBAK_ERR_NOMEM: return "work buffer too small";
+    case QPYBAK_ERR_ACCES: return "permission denied";
+    case QPYBAK_ERR_BUSY: return "another qpybak run holds the lock";
     case QPYBAK_ERR_EXIST: return "already exists";
     case QPYBAK_ERR_NOTDIR: return "not a directory";
     case QPYBAK_ERR_ISDIR: return "is a directory";
@@ -55,6 +57,9 @@ const char *qpybak_reason_text(enum qpybak_reason reason)
         "name reserved for qpybak",
         "staged copy fails its journal checksum",
         "staged copy missing",
+        "unreadable, and its entry records an edit: kept",
+        "not a staging folder: holds tracked files",
+        "file too large (4 GiB or more)",
     };
 
     return (unsigned)reason < QPYBAK_REASON_COUNT ? texts[reason] : "unknown";
