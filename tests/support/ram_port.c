@@ -7,6 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A file's content: one block, shared by the file's hard links. */
+struct ram_blob {
+    uint8_t *data;
+    size_t size, cap;
+    unsigned refs; /* nodes using it (names, and removed files still open) */
+    bool dirty;    /* written since the last sync */
+};
+
 /* ------------------------------------------------------------------ paths */
 
 /* Canonical: starts with '/', no empty, "." or ".." component, no trailing
@@ -107,7 +115,30 @@ static bool dir_has_children(const struct ram_port *ram, const char *path)
     return false;
 }
 
-static int new_node(struct ram_port *ram, const char *path, enum qpybak_type type)
+static struct ram_blob *new_blob(void)
+{
+    struct ram_blob *b = (struct ram_blob *)calloc(1, sizeof *b);
+
+    if (b) {
+        b->refs = 1;
+        b->dirty = true; /* a new file is not durable until synced */
+    }
+    return b;
+}
+
+/* Drops one user of a blob; frees it with the last. */
+static void put_blob(struct ram_port *ram, struct ram_blob *b)
+{
+    if (b == NULL || --b->refs > 0)
+        return;
+    ram->used_bytes -= b->size;
+    free(b->data);
+    free(b);
+}
+
+/* A new node; a file gets blob (shared: a hard link) or a new, empty one. */
+static int new_node_with(struct ram_port *ram, const char *path, enum qpybak_type type,
+                         struct ram_blob *blob)
 {
     int i;
 
@@ -116,23 +147,34 @@ static int new_node(struct ram_port *ram, const char *path, enum qpybak_type typ
 
         if (!n->used) {
             memset(n, 0, sizeof *n);
+            if (type == QPYBAK_TYPE_FILE) {
+                if (blob) {
+                    blob->refs++;
+                } else if ((blob = new_blob()) == NULL) {
+                    return QPYBAK_ERR_NOSPC;
+                }
+                n->blob = blob;
+            }
             n->used = true;
             n->linked = true;
             n->type = type;
             strcpy(n->path, path);
-            n->dirty = type == QPYBAK_TYPE_FILE;
             return i;
         }
     }
     return QPYBAK_ERR_NOSPC;
 }
 
+static int new_node(struct ram_port *ram, const char *path, enum qpybak_type type)
+{
+    return new_node_with(ram, path, type, NULL);
+}
+
 static void free_node(struct ram_port *ram, int i)
 {
     struct ram_node *n = &ram->nodes[i];
 
-    ram->used_bytes -= n->size;
-    free(n->data);
+    put_blob(ram, n->blob);
     memset(n, 0, sizeof *n);
 }
 
@@ -149,8 +191,8 @@ static void unlink_node(struct ram_port *ram, int i)
     }
 }
 
-/* Makes room for size bytes in a node's block. */
-static int reserve(struct ram_node *n, size_t size)
+/* Makes room for size bytes in a content block. */
+static int reserve(struct ram_blob *n, size_t size)
 {
     uint8_t *p;
     size_t cap;
@@ -168,19 +210,22 @@ static int reserve(struct ram_node *n, size_t size)
     return 0;
 }
 
-static void truncate_node(struct ram_port *ram, struct ram_node *n)
-{
-    ram->used_bytes -= n->size;
-    n->size = 0;
-    n->dirty = true;
-}
-
 /* ------------------------------------------------------------ operations */
 
 static int hook(struct ram_port *ram, enum ram_op op, const char *path, const char *path2)
 {
     ram->stats.ops[op]++;
+    if (op != RAM_OP_LOCK && op != RAM_OP_UNLOCK && ram_port_locks_held(ram) == 0)
+        ram->stats.unlocked_ops++;
     return ram->hook ? ram->hook(ram->hook_ctx, op, path, path2) : 0;
+}
+
+/* Counts a successful change. */
+static void mutated(struct ram_port *ram)
+{
+    ram->stats.mutations++;
+    if (ram->lock_shared > 0 && !ram->lock_exclusive)
+        ram->stats.shared_mutations++;
 }
 
 /* Checks a path given to the port; 0 or QPYBAK_ERR_INVAL (counted). */
@@ -245,6 +290,12 @@ static int op_open(void *ctx, const char *path, int flags)
     if (err)
         return err;
     n = find(ram, path);
+    if (n >= 0 && (flags & QPYBAK_O_WRITE)) {
+        /* O_CREAT | O_EXCL: whatever has the name, nothing is written
+         * through it (issue 8: no write through a link) */
+        ram->stats.exist_refusals++;
+        return QPYBAK_ERR_EXIST;
+    }
     if (n >= 0 && ram->nodes[n].type != QPYBAK_TYPE_FILE)
         return QPYBAK_ERR_ISDIR;
     if (n < 0 && !(flags & QPYBAK_O_WRITE))
@@ -263,11 +314,9 @@ static int op_open(void *ctx, const char *path, int flags)
         n = new_node(ram, path, QPYBAK_TYPE_FILE);
         if (n < 0)
             return n;
-    } else if (flags & QPYBAK_O_WRITE) {
-        truncate_node(ram, &ram->nodes[n]);
     }
     if (flags & QPYBAK_O_WRITE) {
-        ram->stats.mutations++;
+        mutated(ram);
         ram->stats.write_opens++;
     }
     ram->handles[h].used = true;
@@ -296,7 +345,7 @@ static int op_read(void *ctx, int handle, void *buf, size_t len)
 {
     struct ram_port *ram = (struct ram_port *)ctx;
     struct ram_handle *h;
-    struct ram_node *n;
+    struct ram_blob *n;
     size_t avail;
     int err;
 
@@ -306,7 +355,7 @@ static int op_read(void *ctx, int handle, void *buf, size_t len)
     h = get_handle(ram, handle);
     if (h == NULL || !(h->flags & QPYBAK_O_READ))
         return RAM_ERR_BADF;
-    n = &ram->nodes[h->node];
+    n = ram->nodes[h->node].blob;
     avail = h->pos < n->size ? n->size - h->pos : 0;
     if (len > avail)
         len = avail;
@@ -326,7 +375,7 @@ static int op_write(void *ctx, int handle, const void *buf, size_t len)
 {
     struct ram_port *ram = (struct ram_port *)ctx;
     struct ram_handle *h;
-    struct ram_node *n;
+    struct ram_blob *n;
     size_t end, grow;
     int err;
 
@@ -336,7 +385,7 @@ static int op_write(void *ctx, int handle, const void *buf, size_t len)
     h = get_handle(ram, handle);
     if (h == NULL || !(h->flags & QPYBAK_O_WRITE))
         return RAM_ERR_BADF;
-    n = &ram->nodes[h->node];
+    n = ram->nodes[h->node].blob;
     if (ram->write_cap && len > ram->write_cap)
         len = ram->write_cap;
     if (len > INT_MAX)
@@ -365,7 +414,7 @@ static int op_write(void *ctx, int handle, const void *buf, size_t len)
         n->size = end;
     }
     n->dirty = true;
-    ram->stats.mutations++;
+    mutated(ram);
     return (int)len;
 }
 
@@ -381,7 +430,7 @@ static int op_sync(void *ctx, int handle)
     h = get_handle(ram, handle);
     if (h == NULL)
         return RAM_ERR_BADF;
-    ram->nodes[h->node].dirty = false;
+    ram->nodes[h->node].blob->dirty = false;
     return 0;
 }
 
@@ -420,7 +469,7 @@ static int op_stat(void *ctx, const char *path, struct qpybak_stat *st)
     if (n < 0)
         return QPYBAK_ERR_NOENT;
     st->type = ram->nodes[n].type;
-    st->size = ram->nodes[n].type == QPYBAK_TYPE_FILE ? ram->nodes[n].size : 0;
+    st->size = ram->nodes[n].type == QPYBAK_TYPE_FILE ? ram->nodes[n].blob->size : 0;
     return 0;
 }
 
@@ -456,14 +505,18 @@ static int op_rename(void *ctx, const char *from, const char *to)
         return QPYBAK_ERR_ISDIR;
     if (parent_len(from) != parent_len(to) || strncmp(from, to, parent_len(from)) != 0)
         ram->stats.cross_dir_renames++;
-    if (ram->nodes[f].dirty)
+    if (ram->nodes[f].blob->dirty)
         ram->stats.unsynced_renames++;
     if (t == f)
         return 0;
+    if (t >= 0 && ram->nodes[t].blob == ram->nodes[f].blob) {
+        /* two links to one file: POSIX rename does nothing */
+        return 0;
+    }
     if (t >= 0)
         unlink_node(ram, t);
     strcpy(ram->nodes[f].path, to);
-    ram->stats.mutations++;
+    mutated(ram);
     ram->stats.renames++;
     return 0;
 }
@@ -489,7 +542,7 @@ static int op_remove(void *ctx, const char *path)
     if (ram->nodes[n].type == QPYBAK_TYPE_DIR && dir_has_children(ram, path))
         return RAM_ERR_NOTEMPTY;
     unlink_node(ram, n);
-    ram->stats.mutations++;
+    mutated(ram);
     return 0;
 }
 
@@ -513,7 +566,7 @@ static int op_mkdir(void *ctx, const char *path)
     n = new_node(ram, path, QPYBAK_TYPE_DIR);
     if (n < 0)
         return n;
-    ram->stats.mutations++;
+    mutated(ram);
     return 0;
 }
 
@@ -556,6 +609,59 @@ static int op_list(void *ctx, const char *path,
     return 0;
 }
 
+unsigned ram_port_locks_held(const struct ram_port *ram)
+{
+    return ram->lock_shared + (ram->lock_exclusive ? 1u : 0u);
+}
+
+static int op_lock(void *ctx, int mode)
+{
+    struct ram_port *ram = (struct ram_port *)ctx;
+    bool busy;
+    int err;
+
+    err = hook(ram, RAM_OP_LOCK, NULL, NULL);
+    if (err)
+        return err;
+    if (mode == QPYBAK_LOCK_EXCLUSIVE)
+        busy = ram->lock_exclusive || ram->lock_shared > 0 || ram->other_lock != 0;
+    else if (mode == QPYBAK_LOCK_SHARED)
+        busy = ram->lock_exclusive || ram->other_lock == QPYBAK_LOCK_EXCLUSIVE;
+    else
+        return QPYBAK_ERR_INVAL;
+    if (busy) {
+        ram->stats.lock_busy++;
+        return QPYBAK_ERR_BUSY;
+    }
+    if (mode == QPYBAK_LOCK_EXCLUSIVE) {
+        ram->lock_exclusive = true;
+        ram->stats.locks_exclusive++;
+    } else {
+        ram->lock_shared++;
+        ram->stats.locks_shared++;
+    }
+    return 0;
+}
+
+/* Releases the lock even when the hook fails it, as close does: an unlock
+ * that fails must not leave the lock held for ever. */
+static int op_unlock(void *ctx)
+{
+    struct ram_port *ram = (struct ram_port *)ctx;
+    int err = hook(ram, RAM_OP_UNLOCK, NULL, NULL);
+
+    if (ram->lock_exclusive) {
+        ram->lock_exclusive = false;
+    } else if (ram->lock_shared > 0) {
+        ram->lock_shared--;
+    } else {
+        ram->stats.bad_unlocks++;
+        return err ? err : RAM_ERR_BADF;
+    }
+    ram->stats.unlocks++;
+    return err;
+}
+
 /* ------------------------------------------------------------- lifetime */
 
 void ram_port_init(struct ram_port *ram)
@@ -572,6 +678,8 @@ void ram_port_init(struct ram_port *ram)
     ram->port.remove = op_remove;
     ram->port.mkdir = op_mkdir;
     ram->port.list = op_list;
+    ram->port.lock = op_lock;
+    ram->port.unlock = op_unlock;
     ram->max_open = RAM_PORT_DEFAULT_MAX_OPEN;
     new_node(ram, "/usr", QPYBAK_TYPE_DIR);
     new_node(ram, "/bak", QPYBAK_TYPE_DIR);
@@ -583,10 +691,28 @@ void ram_port_destroy(struct ram_port *ram)
 
     for (i = 0; i < RAM_PORT_MAX_NODES; i++)
         if (ram->nodes[i].used)
-            free(ram->nodes[i].data);
-    memset(ram->nodes, 0, sizeof ram->nodes);
+            free_node(ram, i);
     memset(ram->handles, 0, sizeof ram->handles);
     ram->used_bytes = 0;
+    ram->lock_shared = 0;
+    ram->lock_exclusive = false;
+}
+
+void ram_port_power_cut(struct ram_port *ram)
+{
+    int h;
+
+    for (h = 0; h < RAM_PORT_MAX_HANDLES; h++) {
+        struct ram_handle *hd = &ram->handles[h];
+
+        if (!hd->used)
+            continue;
+        if (--ram->nodes[hd->node].open_count == 0 && !ram->nodes[hd->node].linked)
+            free_node(ram, hd->node);
+        memset(hd, 0, sizeof *hd);
+    }
+    ram->lock_shared = 0;
+    ram->lock_exclusive = false;
 }
 
 struct ram_port *ram_port_new(void)
@@ -644,8 +770,9 @@ int ram_port_mkdirs(struct ram_port *ram, const char *path)
 int ram_port_put(struct ram_port *ram, const char *path, const void *data, size_t len)
 {
     char parent[RAM_PORT_PATH_MAX];
-    struct ram_node *node;
+    struct ram_blob *node;
     size_t plen;
+    bool shared;
     int err, n;
 
     if (!path_canonical(path))
@@ -661,14 +788,24 @@ int ram_port_put(struct ram_port *ram, const char *path, const void *data, size_
     n = find(ram, path);
     if (n >= 0 && ram->nodes[n].type != QPYBAK_TYPE_FILE)
         return QPYBAK_ERR_ISDIR;
-    if (ram->capacity && ram->used_bytes - (n >= 0 ? ram->nodes[n].size : 0) + len > ram->capacity)
+    shared = n >= 0 && ram->nodes[n].blob->refs > 1;
+    if (ram->capacity &&
+        ram->used_bytes - (n >= 0 && !shared ? ram->nodes[n].blob->size : 0) + len > ram->capacity)
         return QPYBAK_ERR_NOSPC;
     if (n < 0) {
         n = new_node(ram, path, QPYBAK_TYPE_FILE);
         if (n < 0)
             return n;
+    } else if (shared) {
+        /* new content for this name only: the link is broken */
+        struct ram_blob *b = new_blob();
+
+        if (b == NULL)
+            return QPYBAK_ERR_NOSPC;
+        put_blob(ram, ram->nodes[n].blob);
+        ram->nodes[n].blob = b;
     }
-    node = &ram->nodes[n];
+    node = ram->nodes[n].blob;
     if (reserve(node, len) != 0)
         return QPYBAK_ERR_NOSPC;
     ram->used_bytes -= node->size;
@@ -685,6 +822,44 @@ int ram_port_put_str(struct ram_port *ram, const char *path, const char *text)
     return ram_port_put(ram, path, text, strlen(text));
 }
 
+int ram_port_link(struct ram_port *ram, const char *existing, const char *new_path)
+{
+    char parent[RAM_PORT_PATH_MAX];
+    size_t plen;
+    int err, n;
+
+    if (!path_canonical(existing) || !path_canonical(new_path))
+        return QPYBAK_ERR_INVAL;
+    n = find(ram, existing);
+    if (n < 0 || ram->nodes[n].type != QPYBAK_TYPE_FILE)
+        return QPYBAK_ERR_NOENT;
+    plen = parent_len(new_path);
+    if (plen > 0) {
+        memcpy(parent, new_path, plen);
+        parent[plen] = '\0';
+        err = ram_port_mkdirs(ram, parent);
+        if (err)
+            return err;
+    }
+    if (find(ram, new_path) >= 0)
+        return QPYBAK_ERR_EXIST;
+    err = new_node_with(ram, new_path, QPYBAK_TYPE_FILE, ram->nodes[n].blob);
+    return err < 0 ? err : 0;
+}
+
+unsigned ram_port_nlink(const struct ram_port *ram, const char *path)
+{
+    int n = find(ram, path), i;
+    unsigned count = 0;
+
+    if (n < 0 || ram->nodes[n].type != QPYBAK_TYPE_FILE)
+        return 0;
+    for (i = 0; i < RAM_PORT_MAX_NODES; i++)
+        if (ram->nodes[i].used && ram->nodes[i].linked && ram->nodes[i].blob == ram->nodes[n].blob)
+            count++;
+    return count;
+}
+
 const uint8_t *ram_port_get(const struct ram_port *ram, const char *path, size_t *len)
 {
     int n = find(ram, path);
@@ -696,8 +871,8 @@ const uint8_t *ram_port_get(const struct ram_port *ram, const char *path, size_t
         return NULL;
     }
     if (len)
-        *len = ram->nodes[n].size;
-    return ram->nodes[n].data ? ram->nodes[n].data : empty;
+        *len = ram->nodes[n].blob->size;
+    return ram->nodes[n].blob->data ? ram->nodes[n].blob->data : empty;
 }
 
 bool ram_port_file_equals(const struct ram_port *ram, const char *path, const void *data,
@@ -769,7 +944,7 @@ size_t ram_port_walk(const struct ram_port *ram,
     for (i = 0; i < count; i++) {
         const struct ram_node *n = &ram->nodes[order[i]];
 
-        fn(ctx, n->path, n->type, n->data, n->size);
+        fn(ctx, n->path, n->type, n->blob ? n->blob->data : NULL, n->blob ? n->blob->size : 0);
     }
     return count;
 }
@@ -801,30 +976,48 @@ size_t ram_port_open_handles(const struct ram_port *ram)
 
 int ram_port_copy_tree(struct ram_port *dst, const struct ram_port *src)
 {
-    int i;
+    int i, j;
 
-    /* Drop dst's tree; its open handles (if any) are closed. */
+    /* Drop dst's tree; its open handles (if any) are closed, its lock
+     * released (a lock does not survive a power cut). */
     ram_port_destroy(dst);
     for (i = 0; i < RAM_PORT_MAX_NODES; i++) {
         const struct ram_node *s = &src->nodes[i];
         struct ram_node *d = &dst->nodes[i];
+        struct ram_blob *b;
 
         if (!s->used || !s->linked)
             continue;
         *d = *s;
-        d->data = NULL;
-        d->cap = 0;
+        d->blob = NULL;
         d->open_count = 0;
-        if (s->size) {
-            d->data = (uint8_t *)malloc(s->size);
-            if (d->data == NULL) {
-                d->size = 0;
-                return QPYBAK_ERR_NOSPC;
+        if (s->type != QPYBAK_TYPE_FILE)
+            continue;
+        /* a hard link: share the copy made for the earlier name */
+        for (j = 0; s->blob->refs > 1 && j < i; j++) {
+            if (src->nodes[j].used && src->nodes[j].linked && src->nodes[j].blob == s->blob) {
+                d->blob = dst->nodes[j].blob;
+                d->blob->refs++;
+                break;
             }
-            memcpy(d->data, s->data, s->size);
-            d->cap = s->size;
         }
-        dst->used_bytes += d->size;
+        if (d->blob)
+            continue;
+        b = new_blob();
+        if (b == NULL) {
+            d->used = false;
+            return QPYBAK_ERR_NOSPC;
+        }
+        d->blob = b;
+        b->dirty = s->blob->dirty;
+        if (s->blob->size) {
+            b->data = (uint8_t *)malloc(s->blob->size);
+            if (b->data == NULL)
+                return QPYBAK_ERR_NOSPC;
+            memcpy(b->data, s->blob->data, s->blob->size);
+            b->cap = b->size = s->blob->size;
+        }
+        dst->used_bytes += b->size;
     }
     return 0;
 }
@@ -839,8 +1032,10 @@ bool ram_port_equal(const struct ram_port *a, const struct ram_port *b)
     for (i = 0; i < na; i++) {
         const struct ram_node *x = &a->nodes[oa[i]], *y = &b->nodes[ob[i]];
 
-        if (strcmp(x->path, y->path) != 0 || x->type != y->type || x->size != y->size ||
-            (x->size && memcmp(x->data, y->data, x->size) != 0))
+        size_t xs = x->blob ? x->blob->size : 0, ys = y->blob ? y->blob->size : 0;
+
+        if (strcmp(x->path, y->path) != 0 || x->type != y->type || xs != ys ||
+            (xs && memcmp(x->blob->data, y->blob->data, xs) != 0))
             return false;
     }
     return true;

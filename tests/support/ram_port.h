@@ -18,6 +18,14 @@
  *   (RAM_ERR_NOTEMPTY); rename replaces its target atomically (a single
  *   step: there is no instant where the target is missing) and renames files
  *   only (a directory gives QPYBAK_ERR_INVAL).
+ * - open with QPYBAK_O_WRITE creates a new, empty regular file exclusively,
+ *   as the port contract says (O_CREAT | O_EXCL): when anything has the
+ *   name already - a file, a hard link, a directory - it fails with
+ *   QPYBAK_ERR_EXIST (counted in stats.exist_refusals) and changes nothing.
+ *   Nothing is ever truncated or written through an existing name.
+ * - A file's content is a block that several names can share: hard links
+ *   (ram_port_link).  Removing or renaming over one name leaves the content
+ *   to the others; a write through a link would show under every name.
  * - A removed or replaced file that is still open stays readable through its
  *   handle until it is closed (POSIX unlink semantics).
  * - Writes are visible at once.  A file is "dirty" from its creation or last
@@ -38,17 +46,33 @@
  * - a rename between two directories is done but counted
  *   (stats.cross_dir_renames).
  *
+ * The lock (port.lock / port.unlock, both set by ram_port_init) is a RAM
+ * flag set: a count of shared holds and an exclusive flag.  A lock that
+ * conflicts with a hold - the port's own or other_lock, which a test sets
+ * to stand for another run - fails with QPYBAK_ERR_BUSY (stats.lock_busy).
+ * unlock releases the exclusive hold, else one shared hold; an unlock with
+ * nothing held is a contract breach (stats.bad_unlocks, RAM_ERR_BADF).  A
+ * lock does not survive a power cut: ram_port_copy_tree, ram_port_destroy
+ * and ram_port_power_cut leave the copy unlocked.  Every other port call
+ * made while the port holds nothing is counted (stats.unlocked_ops), and so
+ * is every change made under a shared hold only (stats.shared_mutations):
+ * with these a test checks that a procedure did all its work under the
+ * right lock, and ram_port_locks_held that it released it.  Set port.lock
+ * and port.unlock to NULL for a port without a lock.
+ *
  * Knobs for tests: read_cap and write_cap limit the bytes one read or write
  * call moves (short reads and writes); jitter != 0 makes every read return a
  * pseudo-random count from 1 to the allowed maximum (seeded by jitter, kept
  * in the port: no global state).  hook, when set, is called first by every
  * port operation; a non-zero return fails that operation with that value
- * and no effect (except close, which still releases the handle) - the base
- * for fault injection.
+ * and no effect (except close and unlock, which still release the handle
+ * or the lock) - the base for fault injection.  lock and unlock reach the
+ * hook as RAM_OP_LOCK and RAM_OP_UNLOCK with NULL paths.
  *
  * For crash tests: a hook that fails every operation from the Nth on (or
  * snapshots the tree with ram_port_copy_tree at the Nth) stands for a power
- * cut at any instant; ram_port_equal compares the outcome with an
+ * cut at any instant; ram_port_power_cut then drops what a cut loses (open
+ * handles, the lock), and ram_port_equal compares the outcome with an
  * uninterrupted run.
  *
  * Helpers (ram_port_put, _get, _delete, ...) work on the tree directly: they
@@ -77,6 +101,7 @@
 #define RAM_ERR_BADF (-9)      /* not an open handle, or the wrong mode */
 #define RAM_ERR_MFILE (-24)    /* more than max_open files open at once */
 #define RAM_ERR_NOTEMPTY (-39) /* remove of a non-empty directory */
+/* (QPYBAK_ERR_NOTEMPTY has the same value.) */
 
 enum ram_op {
     RAM_OP_OPEN,
@@ -89,18 +114,21 @@ enum ram_op {
     RAM_OP_REMOVE,
     RAM_OP_MKDIR,
     RAM_OP_LIST,
+    RAM_OP_LOCK,
+    RAM_OP_UNLOCK,
     RAM_OP_COUNT
 };
+
+/* A file's content, shared by its hard links (private). */
+struct ram_blob;
 
 struct ram_node {
     bool used;   /* the slot holds a node */
     bool linked; /* the node has its path (false: removed while still open) */
     enum qpybak_type type;
     char path[RAM_PORT_PATH_MAX];
-    uint8_t *data;
-    size_t size, cap;
-    bool dirty;     /* written since the last sync */
-    int open_count; /* handles on it */
+    struct ram_blob *blob; /* files: the content (data, size, dirty flag) */
+    int open_count;        /* handles on it */
 };
 
 struct ram_handle {
@@ -124,6 +152,14 @@ struct ram_stats {
     unsigned long ro_violations;     /* attempted changes under a read-only /bak */
     unsigned long too_many_open;     /* opens refused by max_open */
     unsigned long bad_handles;       /* operations on a handle that is not open */
+    unsigned long exist_refusals;    /* opens for writing refused: the name exists */
+    unsigned long locks_shared;      /* shared locks granted */
+    unsigned long locks_exclusive;   /* exclusive locks granted */
+    unsigned long unlocks;           /* locks released by unlock */
+    unsigned long lock_busy;         /* locks refused with QPYBAK_ERR_BUSY */
+    unsigned long bad_unlocks;       /* unlocks with nothing held (a breach) */
+    unsigned long unlocked_ops;      /* other port calls made with nothing held */
+    unsigned long shared_mutations;  /* changes made under a shared hold only */
 };
 
 struct ram_port {
@@ -138,8 +174,14 @@ struct ram_port {
     bool bak_readonly; /* refuse changes under /bak (default false) */
     int (*hook)(void *hook_ctx, enum ram_op op, const char *path, const char *path2);
     void *hook_ctx;
+    int other_lock;    /* another run's hold: 0, QPYBAK_LOCK_SHARED or
+                          QPYBAK_LOCK_EXCLUSIVE (a conflicting lock is BUSY) */
 
     struct ram_stats stats;
+
+    /* The port's own holds (read them; ram_port_locks_held sums them). */
+    unsigned lock_shared;  /* shared holds */
+    bool lock_exclusive;   /* the exclusive hold */
 
     /* Private. */
     size_t used_bytes;
@@ -151,8 +193,17 @@ struct ram_port {
  * structure is large, prefer static or heap storage to the stack). */
 void ram_port_init(struct ram_port *ram);
 
-/* Frees every file's content and closes every handle. */
+/* Frees every file's content, closes every handle, drops the lock. */
 void ram_port_destroy(struct ram_port *ram);
+
+/* What a power cut or a reset loses besides unsynced data: every handle is
+ * closed (a removed file still open is freed) and the lock is released.
+ * The tree and the counters stay. */
+void ram_port_power_cut(struct ram_port *ram);
+
+/* The port's own lock holds now: shared holds plus one for the exclusive
+ * hold (a finished procedure must leave 0). */
+unsigned ram_port_locks_held(const struct ram_port *ram);
 
 /* ram_port_init on the heap; ram_port_free destroys and frees (NULL-safe). */
 struct ram_port *ram_port_new(void);
@@ -172,6 +223,20 @@ int ram_port_put_str(struct ram_port *ram, const char *path, const char *text);
 
 /* Creates a directory and its parents (existing ones are fine). */
 int ram_port_mkdirs(struct ram_port *ram, const char *path);
+
+/* Gives the file at existing a second name, new_path (a hard link: one
+ * content, two names), creating new_path's parent directories.  0,
+ * QPYBAK_ERR_NOENT when existing is not a file, QPYBAK_ERR_EXIST when
+ * new_path is taken, QPYBAK_ERR_INVAL for a bad path, QPYBAK_ERR_NOTDIR,
+ * QPYBAK_ERR_NOSPC.  ram_port_put on either name gives that name new
+ * content of its own (the link is broken, as an editor that replaces the
+ * file would); only port writes could go through a link, and the port
+ * never writes through an existing name. */
+int ram_port_link(struct ram_port *ram, const char *existing, const char *new_path);
+
+/* How many names the file at path has (1 without hard links), 0 when path
+ * is not a file. */
+unsigned ram_port_nlink(const struct ram_port *ram, const char *path);
 
 /* A file's content and size (len may be NULL), or NULL when path is not a
  * file.  Never NULL for a file, even an empty one.  The pointer is valid
@@ -203,8 +268,9 @@ size_t ram_port_count_files(const struct ram_port *ram, const char *prefix);
 /* Handles currently open (a finished core run must leave none). */
 size_t ram_port_open_handles(const struct ram_port *ram);
 
-/* Replaces dst's tree with a deep copy of src's (files and directories
- * only: no handles, counters or knobs).  0 or QPYBAK_ERR_NOSPC. */
+/* Replaces dst's tree with a deep copy of src's (files and directories,
+ * hard links kept as links; no handles, counters, knobs or lock: dst is
+ * left unlocked, as after a power cut).  0 or QPYBAK_ERR_NOSPC. */
 int ram_port_copy_tree(struct ram_port *dst, const struct ram_port *src);
 
 /* True when both trees hold the same paths, types and contents. */

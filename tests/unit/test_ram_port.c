@@ -104,9 +104,12 @@ static void test_write_read(void **state)
     assert_int_equal(st.type, QPYBAK_TYPE_FILE);
     assert_int_equal(st.size, 5);
     assert_true(ram_port_file_is(ram, "/usr/a.py", "hello"));
-    /* open for writing truncates */
-    assert_int_equal(write_file("/usr/a.py", "hi"), 0);
-    assert_true(ram_port_file_is(ram, "/usr/a.py", "hi"));
+    /* open for writing never truncates: the name is taken */
+    assert_int_equal(write_file("/usr/a.py", "hi"), QPYBAK_ERR_EXIST);
+    assert_true(ram_port_file_is(ram, "/usr/a.py", "hello"));
+    assert_int_equal(ram->stats.exist_refusals, 1);
+    /* a new file is created empty */
+    assert_int_equal(P->remove(P->ctx, "/usr/a.py"), 0);
     {
         int h = P->open(P->ctx, "/usr/a.py", QPYBAK_O_WRITE);
 
@@ -135,7 +138,7 @@ static void test_missing_and_dirs(void **state)
     assert_int_equal(write_file("/usr/d/e/f", "x"), 0);
     /* directories are not files */
     assert_int_equal(P->open(P->ctx, "/usr/d", QPYBAK_O_READ), QPYBAK_ERR_ISDIR);
-    assert_int_equal(P->open(P->ctx, "/usr/d", QPYBAK_O_WRITE), QPYBAK_ERR_ISDIR);
+    assert_int_equal(P->open(P->ctx, "/usr/d", QPYBAK_O_WRITE), QPYBAK_ERR_EXIST);
     assert_int_equal(P->open(P->ctx, "/usr", QPYBAK_O_READ), QPYBAK_ERR_ISDIR);
     assert_int_equal(ram_port_type(ram, "/usr/d"), QPYBAK_TYPE_DIR);
     /* a file is not a directory */
@@ -258,7 +261,8 @@ static void test_capacity(void **state)
     assert_int_equal(P->write(P->ctx, h, "abcdefgh", 8), 5); /* what fits */
     assert_int_equal(P->write(P->ctx, h, "x", 1), QPYBAK_ERR_NOSPC);
     P->close(P->ctx, h);
-    /* truncating frees the space */
+    /* removing frees the space */
+    assert_int_equal(P->remove(P->ctx, "/usr/b"), 0);
     h = P->open(P->ctx, "/usr/b", QPYBAK_O_WRITE);
     assert_int_equal(P->write(P->ctx, h, "xyz", 3), 3);
     P->close(P->ctx, h);
@@ -406,7 +410,7 @@ static void test_hook(void **state)
     assert_int_equal(ram_port_type(ram, "/usr/a"), 0);
     assert_true(ram_port_file_is(ram, "/usr/t", "new"));
     hs.fail_op = RAM_OP_WRITE;
-    h = P->open(P->ctx, "/usr/t", QPYBAK_O_WRITE);
+    h = P->open(P->ctx, "/usr/t2", QPYBAK_O_WRITE);
     assert_int_equal(P->write(P->ctx, h, "x", 1), QPYBAK_ERR_IO);
     assert_int_equal(P->close(P->ctx, h), 0);
     hs.fail_op = RAM_OP_CLOSE;
@@ -471,6 +475,249 @@ static void test_helpers(void **state)
     ram_port_free(copy);
 }
 
+/* QPYBAK_O_WRITE creates exclusively: whatever has the name - a file, a
+ * directory, a hard link - open fails with EXIST and writes nothing. */
+static void test_exclusive_create(void **state)
+{
+    unsigned long mutations;
+    int h;
+
+    (void)state;
+    assert_int_equal(ram_port_put_str(ram, "/usr/a", "keep me"), 0);
+    assert_int_equal(ram_port_mkdirs(ram, "/usr/d"), 0);
+    assert_int_equal(ram_port_put_str(ram, "/usr/empty", ""), 0);
+    mutations = ram->stats.mutations;
+    assert_int_equal(P->open(P->ctx, "/usr/a", QPYBAK_O_WRITE), QPYBAK_ERR_EXIST);
+    assert_int_equal(P->open(P->ctx, "/usr/a", QPYBAK_O_WRITE | QPYBAK_O_READ), QPYBAK_ERR_EXIST);
+    assert_int_equal(P->open(P->ctx, "/usr/d", QPYBAK_O_WRITE), QPYBAK_ERR_EXIST);
+    assert_int_equal(P->open(P->ctx, "/usr/empty", QPYBAK_O_WRITE), QPYBAK_ERR_EXIST);
+    assert_int_equal(ram->stats.exist_refusals, 4);
+    assert_int_equal(ram->stats.mutations, mutations);
+    assert_int_equal(ram->stats.write_opens, 0);
+    assert_true(ram_port_file_is(ram, "/usr/a", "keep me"));
+    assert_int_equal(ram_port_type(ram, "/usr/d"), QPYBAK_TYPE_DIR);
+    assert_int_equal(ram_port_open_handles(ram), 0);
+    /* a file being written is taken too */
+    h = P->open(P->ctx, "/usr/new", QPYBAK_O_WRITE);
+    assert_true(h >= 0);
+    assert_int_equal(P->open(P->ctx, "/usr/new", QPYBAK_O_WRITE), QPYBAK_ERR_EXIST);
+    assert_int_equal(P->close(P->ctx, h), 0);
+    /* the usual errors come first: parents, paths, read-only /bak */
+    assert_int_equal(P->open(P->ctx, "/usr/a/b", QPYBAK_O_WRITE), QPYBAK_ERR_NOTDIR);
+    assert_int_equal(P->open(P->ctx, "/usr/none/b", QPYBAK_O_WRITE), QPYBAK_ERR_NOENT);
+    assert_int_equal(ram->stats.exist_refusals, 5);
+}
+
+/* Hard links: one content, two names; the port never writes through one. */
+static void test_hard_links(void **state)
+{
+    struct ram_port *copy = ram_port_new();
+    char buf[32];
+    size_t n;
+    int err, h;
+
+    (void)state;
+    assert_int_equal(ram_port_put_str(ram, "/bak/checksum.json", "[]\n"), 0);
+    /* the hostile scene of issue 8: a stale temporary that is a link to BAK */
+    assert_int_equal(ram_port_link(ram, "/bak/checksum.json", "/usr/checksum.json.qpybak-tmp"), 0);
+    assert_int_equal(ram_port_nlink(ram, "/bak/checksum.json"), 2);
+    assert_int_equal(ram_port_nlink(ram, "/usr/checksum.json.qpybak-tmp"), 2);
+    assert_true(ram_port_file_is(ram, "/usr/checksum.json.qpybak-tmp", "[]\n"));
+    n = read_file("/usr/checksum.json.qpybak-tmp", buf, sizeof buf, &err);
+    assert_int_equal(err, 0);
+    assert_int_equal(n, 3);
+    /* no write through the link: exclusive create refuses it */
+    assert_int_equal(write_file("/usr/checksum.json.qpybak-tmp", "overwritten"), QPYBAK_ERR_EXIST);
+    assert_true(ram_port_file_is(ram, "/bak/checksum.json", "[]\n"));
+    /* what the core does on EXIST: remove what is in the way (the name
+     * only), create again */
+    assert_int_equal(P->remove(P->ctx, "/usr/checksum.json.qpybak-tmp"), 0);
+    assert_int_equal(ram_port_nlink(ram, "/bak/checksum.json"), 1);
+    assert_int_equal(write_file("/usr/checksum.json.qpybak-tmp", "new"), 0);
+    assert_int_equal(P->rename(P->ctx, "/usr/checksum.json.qpybak-tmp", "/usr/checksum.json"), 0);
+    assert_true(ram_port_file_is(ram, "/usr/checksum.json", "new"));
+    assert_true(ram_port_file_is(ram, "/bak/checksum.json", "[]\n"));
+    /* renaming over a link replaces that name only */
+    assert_int_equal(ram_port_link(ram, "/bak/checksum.json", "/usr/link"), 0);
+    assert_int_equal(write_file("/usr/t", "mine"), 0);
+    assert_int_equal(P->rename(P->ctx, "/usr/t", "/usr/link"), 0);
+    assert_true(ram_port_file_is(ram, "/usr/link", "mine"));
+    assert_true(ram_port_file_is(ram, "/bak/checksum.json", "[]\n"));
+    assert_int_equal(ram_port_nlink(ram, "/bak/checksum.json"), 1);
+    /* two names of one file: rename does nothing (POSIX) */
+    assert_int_equal(ram_port_link(ram, "/usr/link", "/usr/link2"), 0);
+    assert_int_equal(P->rename(P->ctx, "/usr/link", "/usr/link2"), 0);
+    assert_int_equal(ram_port_nlink(ram, "/usr/link"), 2);
+    /* a link stays readable through an open handle after its name goes */
+    h = P->open(P->ctx, "/usr/link2", QPYBAK_O_READ);
+    assert_true(h >= 0);
+    assert_int_equal(P->remove(P->ctx, "/usr/link2"), 0);
+    assert_int_equal(P->remove(P->ctx, "/usr/link"), 0);
+    assert_int_equal(P->read(P->ctx, h, buf, sizeof buf), 4);
+    assert_int_equal(P->close(P->ctx, h), 0);
+    /* a helper put gives the name new content of its own */
+    assert_int_equal(ram_port_link(ram, "/bak/checksum.json", "/usr/l3"), 0);
+    assert_int_equal(ram_port_put_str(ram, "/usr/l3", "edited"), 0);
+    assert_true(ram_port_file_is(ram, "/bak/checksum.json", "[]\n"));
+    assert_int_equal(ram_port_nlink(ram, "/usr/l3"), 1);
+    /* copies keep links as links, independent of the original */
+    assert_int_equal(ram_port_link(ram, "/bak/checksum.json", "/usr/sub/l4"), 0);
+    assert_int_equal(ram_port_copy_tree(copy, ram), 0);
+    assert_true(ram_port_equal(ram, copy));
+    assert_int_equal(ram_port_nlink(copy, "/usr/sub/l4"), 2);
+    assert_int_equal(ram_port_put_str(ram, "/bak/checksum.json", "changed"), 0);
+    assert_true(ram_port_file_is(copy, "/usr/sub/l4", "[]\n"));
+    /* errors */
+    assert_int_equal(ram_port_link(ram, "/usr/none", "/usr/x"), QPYBAK_ERR_NOENT);
+    assert_int_equal(ram_port_link(ram, "/usr/sub", "/usr/x"), QPYBAK_ERR_NOENT);
+    assert_int_equal(ram_port_link(ram, "/usr/l3", "/usr/sub/l4"), QPYBAK_ERR_EXIST);
+    assert_int_equal(ram_port_link(ram, "/usr/l3", "/usr//x"), QPYBAK_ERR_INVAL);
+    assert_int_equal(ram_port_link(ram, "/usr/l3", "/usr/l3/x"), QPYBAK_ERR_NOTDIR);
+    assert_int_equal(ram_port_nlink(ram, "/usr/sub"), 0);
+    assert_int_equal(ram_port_nlink(ram, "/usr/none"), 0);
+    /* a shared content is counted once */
+    {
+        size_t used = ram->used_bytes;
+
+        assert_int_equal(ram_port_link(ram, "/usr/l3", "/usr/l5"), 0);
+        assert_int_equal(ram->used_bytes, used);
+        assert_int_equal(P->remove(P->ctx, "/usr/l3"), 0);
+        assert_int_equal(ram->used_bytes, used);
+        assert_int_equal(P->remove(P->ctx, "/usr/l5"), 0);
+        assert_int_equal(ram->used_bytes, used - strlen("edited"));
+    }
+    ram_port_free(copy);
+}
+
+struct lock_hook_state {
+    int lock_calls, unlock_calls;
+    int fail_unlock;
+};
+
+static int lock_hook(void *ctx, enum ram_op op, const char *path, const char *path2)
+{
+    struct lock_hook_state *s = (struct lock_hook_state *)ctx;
+
+    if (op == RAM_OP_LOCK || op == RAM_OP_UNLOCK) {
+        assert_null(path);
+        assert_null(path2);
+    }
+    if (op == RAM_OP_LOCK)
+        s->lock_calls++;
+    if (op == RAM_OP_UNLOCK) {
+        s->unlock_calls++;
+        return s->fail_unlock;
+    }
+    return 0;
+}
+
+/* The lock: shared holds and an exclusive flag; a conflict is BUSY. */
+static void test_lock(void **state)
+{
+    struct ram_port *copy = ram_port_new();
+    struct lock_hook_state hs = {0, 0, 0};
+    struct qpybak_stat st;
+
+    (void)state;
+    assert_non_null(P->lock);
+    assert_non_null(P->unlock);
+    assert_int_equal(ram_port_locks_held(ram), 0);
+    /* shared holds coexist; exclusive waits for none */
+    assert_int_equal(P->lock(P->ctx, QPYBAK_LOCK_SHARED), 0);
+    assert_int_equal(P->lock(P->ctx, QPYBAK_LOCK_SHARED), 0);
+    assert_int_equal(ram_port_locks_held(ram), 2);
+    assert_int_equal(P->lock(P->ctx, QPYBAK_LOCK_EXCLUSIVE), QPYBAK_ERR_BUSY);
+    assert_int_equal(P->unlock(P->ctx), 0);
+    assert_int_equal(P->unlock(P->ctx), 0);
+    assert_int_equal(P->lock(P->ctx, QPYBAK_LOCK_EXCLUSIVE), 0);
+    assert_int_equal(P->lock(P->ctx, QPYBAK_LOCK_EXCLUSIVE), QPYBAK_ERR_BUSY);
+    assert_int_equal(P->lock(P->ctx, QPYBAK_LOCK_SHARED), QPYBAK_ERR_BUSY);
+    assert_int_equal(ram_port_locks_held(ram), 1);
+    assert_int_equal(P->unlock(P->ctx), 0);
+    assert_int_equal(ram_port_locks_held(ram), 0);
+    assert_int_equal(ram->stats.locks_shared, 2);
+    assert_int_equal(ram->stats.locks_exclusive, 1);
+    assert_int_equal(ram->stats.unlocks, 3);
+    assert_int_equal(ram->stats.lock_busy, 3);
+    assert_int_equal(ram->stats.bad_unlocks, 0);
+    assert_int_equal(ram->stats.ops[RAM_OP_LOCK], 6);
+    assert_int_equal(ram->stats.ops[RAM_OP_UNLOCK], 3);
+    /* an unlock with nothing held is a breach */
+    assert_int_equal(P->unlock(P->ctx), RAM_ERR_BADF);
+    assert_int_equal(ram->stats.bad_unlocks, 1);
+    assert_int_equal(ram->stats.unlocks, 3);
+    assert_int_equal(P->lock(P->ctx, 0), QPYBAK_ERR_INVAL);
+    assert_int_equal(P->lock(P->ctx, QPYBAK_LOCK_SHARED | QPYBAK_LOCK_EXCLUSIVE), QPYBAK_ERR_INVAL);
+    /* another run holds it */
+    ram->other_lock = QPYBAK_LOCK_EXCLUSIVE;
+    assert_int_equal(P->lock(P->ctx, QPYBAK_LOCK_SHARED), QPYBAK_ERR_BUSY);
+    assert_int_equal(P->lock(P->ctx, QPYBAK_LOCK_EXCLUSIVE), QPYBAK_ERR_BUSY);
+    ram->other_lock = QPYBAK_LOCK_SHARED;
+    assert_int_equal(P->lock(P->ctx, QPYBAK_LOCK_EXCLUSIVE), QPYBAK_ERR_BUSY);
+    assert_int_equal(P->lock(P->ctx, QPYBAK_LOCK_SHARED), 0);
+    assert_int_equal(P->unlock(P->ctx), 0);
+    /* the other run's hold is not ours to release */
+    assert_int_equal(P->unlock(P->ctx), RAM_ERR_BADF);
+    ram->other_lock = 0;
+    /* calls made with nothing held, changes made under a shared hold */
+    ram_port_reset_stats(ram);
+    assert_int_equal(P->stat(P->ctx, "/usr", &st), 0);
+    assert_int_equal(ram->stats.unlocked_ops, 1);
+    assert_int_equal(P->lock(P->ctx, QPYBAK_LOCK_SHARED), 0);
+    assert_int_equal(P->stat(P->ctx, "/usr", &st), 0);
+    assert_int_equal(P->mkdir(P->ctx, "/usr/d"), 0);
+    assert_int_equal(ram->stats.unlocked_ops, 1);
+    assert_int_equal(ram->stats.shared_mutations, 1);
+    assert_int_equal(P->unlock(P->ctx), 0);
+    assert_int_equal(P->lock(P->ctx, QPYBAK_LOCK_EXCLUSIVE), 0);
+    assert_int_equal(write_file("/usr/d/f", "x"), 0);
+    assert_int_equal(ram->stats.shared_mutations, 1);
+    assert_int_equal(ram->stats.unlocked_ops, 1);
+    /* a lock does not survive a power cut, nor a copy of the tree */
+    assert_int_equal(ram_port_copy_tree(copy, ram), 0);
+    assert_int_equal(ram_port_locks_held(copy), 0);
+    assert_int_equal(copy->port.lock(copy->port.ctx, QPYBAK_LOCK_EXCLUSIVE), 0);
+    assert_int_equal(ram_port_copy_tree(copy, ram), 0);
+    assert_int_equal(ram_port_locks_held(copy), 0);
+    assert_int_equal(ram_port_locks_held(ram), 1);
+    ram_port_power_cut(ram);
+    assert_int_equal(ram_port_locks_held(ram), 0);
+    assert_true(ram_port_file_is(ram, "/usr/d/f", "x"));
+    /* the hook sees lock and unlock; a failed unlock still releases */
+    ram->hook = lock_hook;
+    ram->hook_ctx = &hs;
+    assert_int_equal(P->lock(P->ctx, QPYBAK_LOCK_EXCLUSIVE), 0);
+    hs.fail_unlock = QPYBAK_ERR_IO;
+    assert_int_equal(P->unlock(P->ctx), QPYBAK_ERR_IO);
+    assert_int_equal(ram_port_locks_held(ram), 0);
+    assert_int_equal(hs.lock_calls, 1);
+    assert_int_equal(hs.unlock_calls, 1);
+    ram->hook = NULL;
+    ram_port_free(copy);
+}
+
+/* A power cut closes every handle (a removed file still open goes) and
+ * keeps the tree. */
+static void test_power_cut(void **state)
+{
+    int h1, h2;
+
+    (void)state;
+    assert_int_equal(ram_port_put_str(ram, "/usr/a", "AAAA"), 0);
+    h1 = P->open(P->ctx, "/usr/a", QPYBAK_O_READ);
+    h2 = P->open(P->ctx, "/usr/b.qpybak-tmp", QPYBAK_O_WRITE);
+    assert_true(h1 >= 0 && h2 >= 0);
+    assert_int_equal(P->write(P->ctx, h2, "half", 4), 4);
+    assert_int_equal(P->remove(P->ctx, "/usr/a"), 0);
+    assert_int_equal(ram_port_open_handles(ram), 2);
+    ram_port_power_cut(ram);
+    assert_int_equal(ram_port_open_handles(ram), 0);
+    assert_int_equal(ram_port_type(ram, "/usr/a"), 0);
+    assert_true(ram_port_file_is(ram, "/usr/b.qpybak-tmp", "half"));
+    assert_int_equal(P->close(P->ctx, h1), RAM_ERR_BADF);
+    assert_int_equal(ram_port_count_files(ram, "/"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -485,6 +732,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_helpers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exclusive_create, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hard_links, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_power_cut, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("ram_port", tests, NULL, NULL);
