@@ -397,7 +397,7 @@ static void find_temp(void *ctx, const char *path, enum qpybak_type type, const 
     (void)data;
     (void)len;
     if (n > 11 && strcmp(path + n - 11, ".qpybak-tmp") == 0 && !k->why[0])
-        snprintf(k->why, sizeof k->why, "temporary file left: %s", path);
+        snprintf(k->why, sizeof k->why, "temporary file left: %.480s", path);
 }
 
 static bool same_file(const struct ram_port *a, const struct ram_port *b, const char *path)

@@ -1564,7 +1564,7 @@ static void test_many_files_buffer_sizes(void **state)
                                           i % 3 ? "xxxxxxxxxxxx" : "");
 
             snprintf(names[i], sizeof names[i], "/usr/d%d/f%02d.py", i % 4, i);
-            snprintf(bak, sizeof bak, "/bak%s", names[i]);
+            snprintf(bak, sizeof bak, "/bak%.59s", names[i]);
             put(bak, data[i], len);
             put(names[i], data[i], len);
             e[i].name = names[i];
