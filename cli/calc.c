@@ -11,13 +11,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Nothing more after a write error on stdout (out_live()). */
 static void print_line(uint32_t crc, const char *path)
 {
     char s[QPYBAK_CRC_STR_SIZE];
 
+    if (!out_live())
+        return;
     printf("%s  ", qpybak_crc_format(crc, s));
     put_name(stdout, path);
     putchar('\n');
+    out_live(); /* notes a write error with its errno */
 }
 
 int cmd_calc(const struct opts *o)
@@ -64,20 +68,48 @@ int cmd_calc(const struct opts *o)
     return status;
 }
 
-/* The checksum of one host file, in the work buffer's large reads. */
-static int crc_file(const char *path, uint32_t *crc)
+/* What is not a regular file: a FIFO would block, /dev/zero never ends,
+ * a directory has no bytes.  Not an errno value (those are positive). */
+#define NOT_REGULAR (-1)
+
+/* Opens a regular file for reading, and nothing else: a device is never
+ * opened when stat says what it is, and the open does not block (a FIFO
+ * swapped in after the stat); fstat then decides on what was opened.
+ * Returns 0 with *fd set, an errno value, or NOT_REGULAR. */
+static int open_regular(const char *path, int *fd)
 {
     struct stat st;
+    int err;
+
+    if (stat(path, &st) != 0)
+        return errno;
+    if (!S_ISREG(st.st_mode))
+        return NOT_REGULAR;
+    *fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (*fd < 0)
+        return errno;
+    if (fstat(*fd, &st) != 0)
+        err = errno;
+    else if (!S_ISREG(st.st_mode))
+        err = NOT_REGULAR;
+    else if (fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) & ~O_NONBLOCK) != 0)
+        err = errno; /* blocking reads again: O_NONBLOCK is unspecified for files */
+    else
+        return 0;
+    close(*fd);
+    return err;
+}
+
+/* The checksum of one host file, in the work buffer's large reads.
+ * Returns 0, an errno value, or NOT_REGULAR. */
+static int crc_file(const char *path, uint32_t *crc)
+{
     size_t size;
     void *buf = cli_work(&size);
-    int fd = open(path, O_RDONLY);
+    int fd = -1, err = open_regular(path, &fd);
 
-    if (fd < 0)
-        return errno;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        close(fd);
-        return EISDIR;
-    }
+    if (err)
+        return err;
     *crc = QPYBAK_CRC_SEED;
     for (;;) {
         ssize_t n = read(fd, buf, size);
@@ -85,8 +117,7 @@ static int crc_file(const char *path, uint32_t *crc)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            int err = errno;
-
+            err = errno;
             close(fd);
             return err;
         }
@@ -102,14 +133,15 @@ int cmd_crc(const struct opts *o)
 {
     int i, status = EXIT_INTACT;
 
-    for (i = 0; i < o->nargs; i++) {
+    /* After a write error on stdout, the files left are not read. */
+    for (i = 0; i < o->nargs && out_live(); i++) {
         uint32_t crc = 0;
         int err = crc_file(o->args[i], &crc);
 
         if (err == 0) {
             print_line(crc, o->args[i]);
         } else {
-            cli_error(NULL, o->args[i], syserr(err));
+            cli_error(NULL, o->args[i], err == NOT_REGULAR ? "not a regular file" : syserr(err));
             status = EXIT_DAMAGE;
         }
     }

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define PRIMARY "/usr/checksum.json"
@@ -11,6 +12,7 @@
 #define BACKUP "/bak/checksum.json"
 
 struct check {
+    const struct opts *o;
     bool boot;
     bool json;
     bool verbose;
@@ -79,10 +81,22 @@ static void print_event(const struct qpybak_file_event *ev)
     putchar('\n');
 }
 
+/* After a write error on stdout nothing more is printed.  Boot goes on
+ * to the end: it must not stop half-way because its reader went away.
+ * Status changes nothing, so it ends here, after the current file; the
+ * kernel drops its lock and files with the process. */
+static void after_print(const struct check *c)
+{
+    if (!out_live() && !c->boot)
+        exit(cli_finish(EXIT_USAGE));
+}
+
 static void on_file(void *ctx, const struct qpybak_file_event *ev)
 {
     struct check *c = ctx;
 
+    if (!out_live())
+        return;
     if (c->json) {
         /* Begun at the first event, so that a run that cannot start
          * prints an error and no half document. */
@@ -93,6 +107,7 @@ static void on_file(void *ctx, const struct qpybak_file_event *ev)
     }
     else if (c->verbose || ev->state != QPYBAK_STATE_OK)
         print_event(ev);
+    after_print(c);
 }
 
 /* Boot finishing an interrupted FOTA apply: one staged file.  The JSON
@@ -101,7 +116,7 @@ static void on_update(void *ctx, const struct qpybak_fota_event *ev)
 {
     struct check *c = ctx;
 
-    if (c->json || (ev->installed && !c->verbose))
+    if (c->json || (ev->installed && !c->verbose) || !out_live())
         return;
     begin_line(ev->installed ? "updated" : "not installed");
     put_name(stdout, ev->name);
@@ -111,6 +126,23 @@ static void on_update(void *ctx, const struct qpybak_fota_event *ev)
         printf(" (%s: %s)\n", qpybak_reason_text(ev->reason), errtext(ev->error));
     else
         printf(" (%s)\n", qpybak_reason_text(ev->reason));
+    after_print(c);
+}
+
+/* An interrupted FOTA apply's journal: status only sees it; boot tries to
+ * finish it, and when it cannot, the journal stays for the next boot (the
+ * file checks ran all the same). */
+static void print_journal(const struct check *c, const struct qpybak_fota_result *f)
+{
+    if (!c->boot) {
+        begin_line("pending");
+        printf("an interrupted update (boot finishes it)\n");
+        return;
+    }
+    begin_line(f->pending ? "pending" : "finished");
+    printf("an interrupted update: %lu file%s installed, %lu not installed%s\n",
+           (unsigned long)f->installed, f->installed == 1 ? "" : "s", (unsigned long)f->failed,
+           f->pending ? " (the next boot tries again)" : "");
 }
 
 static bool both_corrupt(const struct qpybak_result *r)
@@ -158,12 +190,8 @@ static void print_manifests(const struct check *c, const struct qpybak_result *r
         begin_line("warning");
         printf("no usable manifest: nothing was checked\n");
     }
-    if (r->fota.journal) {
-        begin_line("finished");
-        printf("an interrupted update: %lu file%s installed, %lu not installed\n",
-               (unsigned long)r->fota.installed, r->fota.installed == 1 ? "" : "s",
-               (unsigned long)r->fota.failed);
-    }
+    if (r->fota.journal)
+        print_journal(c, &r->fota);
     if (r->stale_temps) {
         begin_line(c->boot ? "removed" : "warning");
         printf("%lu temporary file%s of an interrupted run%s\n", (unsigned long)r->stale_temps,
@@ -171,7 +199,8 @@ static void print_manifests(const struct check *c, const struct qpybak_result *r
     }
     if (r->error) {
         begin_line("error");
-        printf("%s\n", errtext(r->error));
+        put_fault(stdout, c->o, r->error_path, r->error);
+        putchar('\n');
     }
 }
 
@@ -206,6 +235,8 @@ static int exit_status(const struct check *c, const struct qpybak_result *r)
 {
     if (!r->enabled)
         return EXIT_INTACT;
+    if (c->boot && r->fota.pending)
+        return EXIT_DAMAGE; /* an update is not installed yet */
     if (r->source == QPYBAK_SOURCE_NONE || r->error || r->counts[QPYBAK_STATE_MISSING] ||
         r->counts[QPYBAK_STATE_MODIFIED] || r->counts[QPYBAK_STATE_UNRECOVERABLE] ||
         r->counts[QPYBAK_STATE_INVALID])
@@ -213,6 +244,20 @@ static int exit_status(const struct check *c, const struct qpybak_result *r)
     if (!c->boot && r->primary != QPYBAK_MANIFEST_OK)
         return EXIT_DAMAGE; /* boot would have to repair or replace it */
     return EXIT_INTACT;
+}
+
+/* A run that could not start: the path at fault when the core names one. */
+static int run_error(const struct opts *o, const char *command, const struct qpybak_result *r,
+                     int err)
+{
+    char *host;
+
+    if (r->error_path == NULL)
+        return cli_error(command, NULL, errtext(err));
+    host = host_path(o, r->error_path);
+    cli_error(NULL, host, errtext(err));
+    free(host);
+    return EXIT_USAGE;
 }
 
 static int run(const struct opts *o, bool boot)
@@ -228,6 +273,7 @@ static int run(const struct opts *o, bool boot)
     if (status)
         return status;
     memset(&c, 0, sizeof(c));
+    c.o = o;
     c.boot = boot;
     c.json = o->json;
     c.verbose = o->verbose;
@@ -244,9 +290,11 @@ static int run(const struct opts *o, bool boot)
     if (err < 0) {
         if (c.begun)
             fputs("\n", stdout); /* the document is unfinished; end its line */
-        return cli_error(command, NULL, errtext(err));
+        return run_error(o, command, &res, err);
     }
 
+    if (!out_live())
+        return EXIT_USAGE; /* main.c says why */
     if (c.json) {
         if (!c.begun)
             qpybak_report_begin(&c.rep, write_stdout, NULL);

@@ -59,8 +59,30 @@ const char *errtext(int err);
 /* The same for an errno value. */
 const char *syserr(int errnum);
 
-/* A qpybak_write_fn onto stdout (ctx unused). */
+/* stdout.  SIGPIPE is ignored (main.c), so a reader that went away is a
+ * write error like any other.  After the first one nothing more is
+ * printed; the commands that change the device finish their work, and the
+ * command ends with exit status 2 and "qpybak: stdout: WHY". */
+
+/* Whether stdout still takes output; false after a write error (noted the
+ * first time, with its errno: call it right after printing). */
+bool out_live(void);
+
+/* Flushes stdout: status when all output got out, else EXIT_USAGE after
+ * the "qpybak: stdout: WHY" line. */
+int cli_finish(int status);
+
+/* A qpybak_write_fn onto stdout (ctx unused); fails once stdout has. */
 int write_stdout(void *ctx, const void *buf, size_t len);
+
+/* The host name of a device path: "/usr/lib/a.py" is USR_DIR/lib/a.py,
+ * "/bak/x" BAK_DIR/x; the device path itself when its root was not given.
+ * A new string. */
+char *host_path(const struct opts *o, const char *dev);
+
+/* "HOST: WHY" for a storage error at a device path (dev may be NULL:
+ * "WHY" alone), onto f. */
+void put_fault(FILE *f, const struct opts *o, const char *dev, int err);
 
 /* Checks that DIR, given as option OPT ("--usr", or NULL for an argument),
  * is an existing directory: 0, or EXIT_USAGE after
@@ -68,7 +90,8 @@ int write_stdout(void *ctx, const void *buf, size_t len);
 int need_dir(const char *opt, const char *dir);
 
 /* Opens the POSIX port on the roots (either may be NULL) after need_dir()
- * on each: 0 or EXIT_USAGE with the message printed. */
+ * on each: 0 or EXIT_USAGE with the message printed, naming the root at
+ * fault.  The lock waits for another run, after one line on stderr. */
 int open_roots(struct qpybak_posix *p, const char *usr, const char *bak);
 
 /* Joins a host directory and a '/'-led rest ("" or "/a/b") into a new

@@ -11,9 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One line per staged file; nothing after a write error on stdout, but
+ * the apply goes on to the end (out_live()). */
 static void on_update(void *ctx, const struct qpybak_fota_event *ev)
 {
     (void)ctx;
+    if (!out_live())
+        return;
     if (ev->installed) {
         printf("%-13s ", "installed");
         put_name(stdout, ev->name);
@@ -26,6 +30,7 @@ static void on_update(void *ctx, const struct qpybak_fota_event *ev)
         printf(" (%s: %s)\n", qpybak_reason_text(ev->reason), errtext(ev->error));
     else
         printf(" (%s)\n", qpybak_reason_text(ev->reason));
+    out_live(); /* notes a write error with its errno */
 }
 
 /* The device path of a host directory inside USR_DIR ("/usr/.updater"),
@@ -45,11 +50,62 @@ static char *device_path(const char *usr, const char *dir)
     return out;
 }
 
+/* A staging folder refused, named, with the reason in words ("not a
+ * staging folder: holds tracked files"). */
+static int refuse_stage(const char *stage_dir, enum qpybak_reason why)
+{
+    const char *text = qpybak_reason_text(why);
+    char line[96];
+
+    if (why == QPYBAK_REASON_HOLDS_TRACKED) /* its text says it all */
+        return cli_error(NULL, stage_dir, text);
+    snprintf(line, sizeof(line), "not a staging folder: %s", text);
+    return cli_error(NULL, stage_dir, line);
+}
+
+/* What the apply did, after the per-file lines. */
+static int report(const struct opts *o, const struct qpybak_fota_result *res)
+{
+    if (!out_live())
+        return EXIT_USAGE; /* main.c says why */
+    if (res->resumed)
+        printf("%-13s an interrupted update\n", "finished");
+    if (res->error) {
+        printf("%-13s ", "error");
+        put_fault(stdout, o, res->error_path, res->error);
+        putchar('\n');
+    }
+    if (res->pending)
+        printf("%-13s the update is not finished: the next boot tries again\n", "pending");
+    printf("fota apply: %lu installed, %lu not installed%s\n", (unsigned long)res->installed,
+           (unsigned long)res->failed + (unsigned long)res->skipped,
+           res->journal ? "" : " (nothing staged)");
+    return res->failed || res->skipped || res->pending ? EXIT_DAMAGE : EXIT_INTACT;
+}
+
+/* The apply could not run: the staging folder refused, or the error with
+ * the path it is about (the staging folder when the core names none). */
+static int apply_error(const struct opts *o, const char *stage_dir,
+                       const struct qpybak_fota_result *res, int err)
+{
+    char *host;
+
+    if (res->refused != QPYBAK_REASON_NONE)
+        return refuse_stage(stage_dir, res->refused);
+    if (res->error_path == NULL)
+        return cli_error(NULL, stage_dir, errtext(err));
+    host = host_path(o, res->error_path);
+    cli_error(NULL, host, errtext(err));
+    free(host);
+    return EXIT_USAGE;
+}
+
 int cmd_fota_apply(const struct opts *o)
 {
     struct qpybak_posix px;
     struct qpybak_config cfg;
     struct qpybak_fota_result res;
+    enum qpybak_reason why;
     char *stage_dir, *stage;
     int status, err;
 
@@ -69,6 +125,16 @@ int cmd_fota_apply(const struct opts *o)
         free(stage_dir);
         return status;
     }
+    /* Its device path is written into the journal as every file's
+     * "from": a name the core could not take back is refused here, in
+     * words, before anything is locked or written. */
+    why = qpybak_name_check(stage, strlen(stage), 0);
+    if (why != QPYBAK_REASON_NONE) {
+        status = refuse_stage(stage_dir, why);
+        free(stage_dir);
+        free(stage);
+        return status;
+    }
     status = open_roots(&px, o->usr, o->bak);
     if (status) {
         free(stage_dir);
@@ -80,17 +146,13 @@ int cmd_fota_apply(const struct opts *o)
     cfg.buffer = cli_work(&cfg.buffer_size);
     cfg.on_update = on_update;
     cfg.keep_last_good = o->keep_last_good;
+    memset(&res, 0, sizeof(res));
     err = qpybak_fota_apply(&cfg, stage, &res);
     qpybak_posix_close(&px);
-    if (err < 0) {
-        status = cli_error("fota apply: ", stage_dir, errtext(err));
-    } else {
-        if (res.resumed)
-            printf("%-13s an interrupted update\n", "finished");
-        printf("fota apply: %lu installed, %lu not installed%s\n", (unsigned long)res.installed,
-               (unsigned long)res.failed + (unsigned long)res.skipped, res.journal ? "" : " (nothing staged)");
-        status = res.failed || res.skipped ? EXIT_DAMAGE : EXIT_INTACT;
-    }
+    if (err < 0 || res.refused != QPYBAK_REASON_NONE)
+        status = apply_error(o, stage_dir, &res, err);
+    else
+        status = report(o, &res);
     free(stage_dir);
     free(stage);
     return status;

@@ -4,7 +4,7 @@
  */
 #include "cli.h"
 
-#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,32 +179,26 @@ static int parse(const struct command *cmd, int argc, char **argv, int first, st
     return -1;
 }
 
-/* Whatever a command printed must have reached stdout. */
-static int finish(int status)
-{
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error(NULL, "stdout", syserr(errno ? errno : EIO));
-        return EXIT_USAGE;
-    }
-    return status;
-}
-
 int main(int argc, char **argv)
 {
     struct opts o;
     size_t k;
     int status;
 
+    /* A reader that goes away (qpybak boot | head) must not kill a boot
+     * half-way: the write fails with EPIPE instead, and the command ends
+     * cleanly (see out_live()). */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2)
         return usage_error(NULL, "missing command");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(usage_text, stdout);
-        return finish(EXIT_INTACT);
+        return cli_finish(EXIT_INTACT);
     }
     if (strcmp(argv[1], "--version") == 0) {
         puts("qpybak " QPYBAK_VERSION);
-        return finish(EXIT_INTACT);
+        return cli_finish(EXIT_INTACT);
     }
     if (strcmp(argv[1], "fota") == 0) {
         if (argc >= 3 && strcmp(argv[2], "apply") == 0) {
@@ -214,7 +208,7 @@ int main(int argc, char **argv)
             if (status < 0)
                 status = fota_apply.run(&o);
             free(o.args);
-            return finish(status);
+            return cli_finish(status);
         }
         return usage_error("fota", "unknown subcommand, only 'fota apply'");
     }
@@ -227,7 +221,7 @@ int main(int argc, char **argv)
         if (status < 0)
             status = commands[k].run(&o);
         free(o.args);
-        return finish(status);
+        return cli_finish(status);
     }
     return usage_error(argv[1], "unknown command");
 }

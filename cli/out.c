@@ -59,9 +59,13 @@ const char *errtext(int err)
     static char text[128];
 
     switch (err) {
+    /* Every enum qpybak_error: the library's words, not the C library's
+     * (QPYBAK_ERR_CORRUPT is EBADMSG's number, and means bad JSON). */
     case QPYBAK_ERR_NOENT:
     case QPYBAK_ERR_IO:
     case QPYBAK_ERR_NOMEM:
+    case QPYBAK_ERR_ACCES:
+    case QPYBAK_ERR_BUSY:
     case QPYBAK_ERR_EXIST:
     case QPYBAK_ERR_NOTDIR:
     case QPYBAK_ERR_ISDIR:
@@ -70,9 +74,12 @@ const char *errtext(int err)
     case QPYBAK_ERR_NOSPC:
     case QPYBAK_ERR_ROFS:
     case QPYBAK_ERR_NAMETOOLONG:
+    case QPYBAK_ERR_NOTEMPTY:
     case QPYBAK_ERR_LOOP:
     case QPYBAK_ERR_CORRUPT:
         return qpybak_strerror(err);
+    case QPYBAK_POSIX_ERR_OVERLAP:
+        return "the --usr and --bak directories overlap";
     default:
         break;
     }
@@ -90,10 +97,61 @@ const char *syserr(int errnum)
     return errtext(qpybak_posix_error(errnum));
 }
 
+/* The first write error on stdout (an errno value), 0 while there is
+ * none.  Taken as soon as stdio reports it, before a later system call
+ * can change errno. */
+static int out_errno;
+
+bool out_live(void)
+{
+    if (out_errno == 0 && ferror(stdout))
+        out_errno = errno ? errno : EIO;
+    return out_errno == 0;
+}
+
+int cli_finish(int status)
+{
+    if (out_live() && fflush(stdout) != 0)
+        out_errno = errno ? errno : EIO;
+    if (!out_live()) {
+        cli_error(NULL, "stdout", syserr(out_errno));
+        return EXIT_USAGE;
+    }
+    return status;
+}
+
 int write_stdout(void *ctx, const void *buf, size_t len)
 {
+    bool ok;
+
     (void)ctx;
-    return fwrite(buf, 1, len, stdout) == len ? 0 : QPYBAK_ERR_IO;
+    if (!out_live())
+        return QPYBAK_ERR_IO; /* nothing more after a write error */
+    ok = fwrite(buf, 1, len, stdout) == len;
+    return out_live() && ok ? 0 : QPYBAK_ERR_IO;
+}
+
+char *host_path(const struct opts *o, const char *dev)
+{
+    const char *root = strncmp(dev, "/bak", 4) == 0 ? o->bak
+                       : strncmp(dev, "/usr", 4) == 0 ? o->usr
+                                                      : NULL;
+
+    if (root == NULL || (dev[4] != '\0' && dev[4] != '/'))
+        return xstrdup(dev); /* not under a root given: the device path */
+    return join(root, dev + 4);
+}
+
+void put_fault(FILE *f, const struct opts *o, const char *dev, int err)
+{
+    if (dev != NULL) {
+        char *host = host_path(o, dev);
+
+        put_name(f, host);
+        fputs(": ", f);
+        free(host);
+    }
+    fputs(errtext(err), f);
 }
 
 int need_dir(const char *opt, const char *dir)
@@ -110,25 +168,35 @@ int need_dir(const char *opt, const char *dir)
     return 0;
 }
 
+/* The root whose lock another run holds, for the one waiting line. */
+static const char *wait_usr;
+
+static void say_waiting(void *ctx)
+{
+    static bool said; /* calc locks once per PATH: one line per command */
+
+    (void)ctx;
+    if (!said)
+        cli_error(NULL, wait_usr, "waiting for another qpybak run");
+    said = true;
+}
+
 int open_roots(struct qpybak_posix *p, const char *usr, const char *bak)
 {
     int err;
 
     if ((usr && need_dir("--usr", usr)) || (bak && need_dir("--bak", bak)))
         return EXIT_USAGE;
-    if (usr && bak) {
-        /* One inside the other, boot would write into the backup partition. */
-        char *u = resolve_dir(usr), *b = resolve_dir(bak);
-        bool both = u && b && dirs_overlap(u, b);
-
-        free(u);
-        free(b);
-        if (both)
-            return cli_error("--usr ", usr, "overlaps the --bak directory");
-    }
+    /* The port compares the roots by device and inode: one inside the
+     * other - a bind mount included - and boot would write into the
+     * backup partition. */
     err = qpybak_posix_open(p, usr, bak);
+    if (err == QPYBAK_POSIX_ERR_OVERLAP)
+        return cli_error("--usr ", usr, "is the --bak directory, or one holds the other");
     if (err)
-        return cli_error(NULL, usr ? usr : bak, errtext(err));
+        return cli_error(NULL, p->failed_root, errtext(err));
+    wait_usr = usr;
+    p->on_wait = say_waiting;
     return 0;
 }
 

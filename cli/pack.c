@@ -23,9 +23,7 @@ struct pack {
 /* The host name of an output device path, for messages. */
 static char *out_path(const struct pack *pk, const char *dev)
 {
-    if (strncmp(dev, "/bak", 4) == 0)
-        return join(pk->o->bak, dev + 4); /* "/bak/usr/a" -> "BAK_DIR/usr/a" */
-    return join(pk->o->usr, dev + 4);     /* "/usr/a" -> "USR_DIR/a" */
+    return host_path(pk->o, dev); /* "/bak/usr/a" -> "BAK_DIR/usr/a" */
 }
 
 static int fail(char *host, int err)
@@ -293,8 +291,9 @@ int cmd_pack(const struct opts *o)
     if (status == EXIT_INTACT) {
         err = qpybak_posix_open(&pk.out, o->usr, o->bak);
         if (err) {
-            status = cli_error(NULL, o->bak, errtext(err));
+            status = cli_error(NULL, pk.out.failed_root, errtext(err));
         } else {
+            pk.out.bak_writable = true; /* pack alone builds the backup partition */
             status = write_all_items(&pk);
             qpybak_posix_close(&pk.out);
         }

@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <stdio.h> /* renameat */
 #include <string.h>
+#include <sys/file.h> /* flock */
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +39,8 @@ int qpybak_posix_error(int errnum)
     case ENOENT: return QPYBAK_ERR_NOENT;
     case EIO: return QPYBAK_ERR_IO;
     case ENOMEM: return QPYBAK_ERR_NOMEM;
+    case EACCES: return QPYBAK_ERR_ACCES;
+    case EBUSY: return QPYBAK_ERR_BUSY;
     case EEXIST: return QPYBAK_ERR_EXIST;
     case ENOTDIR: return QPYBAK_ERR_NOTDIR;
     case EISDIR: return QPYBAK_ERR_ISDIR;
@@ -50,6 +53,9 @@ int qpybak_posix_error(int errnum)
 #endif
     case EROFS: return QPYBAK_ERR_ROFS;
     case ENAMETOOLONG: return QPYBAK_ERR_NAMETOOLONG;
+#if ENOTEMPTY != EEXIST /* one value on some systems */
+    case ENOTEMPTY: return QPYBAK_ERR_NOTEMPTY;
+#endif
     case ELOOP: return QPYBAK_ERR_LOOP;
     case 0: return QPYBAK_ERR_IO; /* a failure that set no errno */
     default: return -errnum;      /* the port's own code, passed through */
@@ -71,6 +77,16 @@ static void release(const struct qpybak_posix *p, struct where *w)
     if (w->dir >= 0 && !is_root(p, w->dir))
         close(w->dir);
     w->dir = -1;
+}
+
+/* The backup partition is read-only at run time: whatever the core or a
+ * hostile tree asks, nothing under /bak is written unless the caller opted
+ * in (pack).  The prefix test is walk()'s own choice of root. */
+static int writable(const struct qpybak_posix *p, const char *path)
+{
+    bool bak = strncmp(path, "/bak", 4) == 0 && (path[4] == '\0' || path[4] == '/');
+
+    return bak && !p->bak_writable ? QPYBAK_ERR_ROFS : 0;
 }
 
 /* "." and ".." would step out of the walk; an empty component is "//" or a
@@ -168,12 +184,25 @@ static int fd_of(const struct qpybak_posix *p, int handle)
     return p->fds[handle];
 }
 
+/* The open(2) flags of a port open.  Writing creates a new file and
+ * nothing else (O_EXCL): whatever already has the name - a file, a hard
+ * link to a backup file, a symbolic link, a directory, a FIFO - is
+ * QPYBAK_ERR_EXIST and is never truncated or written through; the core
+ * removes it and tries again.  O_EXCL also never follows a link at the
+ * last component.  A read is non-blocking, so that a FIFO cannot hang it. */
+static int open_flags(int flags)
+{
+    if ((flags & QPYBAK_O_WRITE) == 0)
+        return O_RDONLY | O_NONBLOCK;
+    return ((flags & QPYBAK_O_READ) ? O_RDWR : O_WRONLY) | O_CREAT | O_EXCL;
+}
+
 static int px_open(void *ctx, const char *path, int flags)
 {
     struct qpybak_posix *p = ctx;
     struct where w;
     struct stat st;
-    int handle, fd, oflags, err;
+    int handle, fd, err;
 
     for (handle = 0; handle < QPYBAK_POSIX_MAX_OPEN && p->fds[handle] >= 0; handle++)
         ;
@@ -181,6 +210,8 @@ static int px_open(void *ctx, const char *path, int flags)
         return qpybak_posix_error(EMFILE);
     if ((flags & (QPYBAK_O_READ | QPYBAK_O_WRITE)) == 0)
         return QPYBAK_ERR_INVAL;
+    if ((flags & QPYBAK_O_WRITE) && (err = writable(p, path)) != 0)
+        return err;
 
     err = walk(p, path, &w);
     if (err)
@@ -189,25 +220,7 @@ static int px_open(void *ctx, const char *path, int flags)
         release(p, &w);
         return QPYBAK_ERR_ISDIR;
     }
-    /* Before opening for writing, refuse a directory or special file:
-     * creating or truncating one must not even be tried.  A read-only,
-     * non-blocking open has no such effect on the file systems this port
-     * serves, so reads skip this system call (it is one of a handful per
-     * tracked file at every boot); the fstat below decides for both. */
-    if ((flags & QPYBAK_O_WRITE) && fstatat(w.dir, w.leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-        !S_ISREG(st.st_mode)) {
-        release(p, &w);
-        return S_ISDIR(st.st_mode) ? QPYBAK_ERR_ISDIR
-               : S_ISLNK(st.st_mode) ? QPYBAK_ERR_LOOP
-                                     : QPYBAK_ERR_INVAL;
-    }
-
-    if ((flags & QPYBAK_O_WRITE) == 0)
-        oflags = O_RDONLY;
-    else
-        oflags = ((flags & QPYBAK_O_READ) ? O_RDWR : O_WRONLY) | O_CREAT | O_TRUNC;
-    /* O_NONBLOCK: a FIFO swapped in after the check must not hang open. */
-    fd = openat(w.dir, w.leaf, oflags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+    fd = openat(w.dir, w.leaf, open_flags(flags) | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) {
         err = errno == ENXIO ? QPYBAK_ERR_INVAL /* a FIFO or socket */ : open_error(w.dir, w.leaf);
         release(p, &w);
@@ -226,7 +239,8 @@ static int px_open(void *ctx, const char *path, int flags)
 #ifndef __linux__
     /* Back to blocking I/O: POSIX leaves O_NONBLOCK unspecified for regular
      * files.  Linux ignores it for them, which saves two calls per file. */
-    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+    if ((flags & QPYBAK_O_WRITE) == 0 &&
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
         err = fail();
         close(fd);
         return err;
@@ -326,9 +340,12 @@ static int px_rename(void *ctx, const char *from, const char *to)
 {
     struct qpybak_posix *p = ctx;
     struct where a, b;
-    int err;
+    int err = writable(p, from);
 
-    err = walk(p, from, &a);
+    if (err == 0)
+        err = writable(p, to);
+    if (err == 0)
+        err = walk(p, from, &a);
     if (err)
         return err;
     err = walk(p, to, &b);
@@ -352,8 +369,10 @@ static int px_remove(void *ctx, const char *path)
 {
     struct qpybak_posix *p = ctx;
     struct where w;
-    int err = walk(p, path, &w);
+    int err = writable(p, path);
 
+    if (err == 0)
+        err = walk(p, path, &w);
     if (err)
         return err;
     if (w.leaf == NULL) {
@@ -375,8 +394,10 @@ static int px_mkdir(void *ctx, const char *path)
 {
     struct qpybak_posix *p = ctx;
     struct where w;
-    int err = walk(p, path, &w);
+    int err = writable(p, path);
 
+    if (err == 0)
+        err = walk(p, path, &w);
     if (err)
         return err;
     if (w.leaf == NULL)
@@ -443,6 +464,50 @@ static int px_list(void *ctx, const char *path,
     return err;
 }
 
+static int flock_retry(int fd, int op)
+{
+    while (flock(fd, op) != 0)
+        if (errno != EINTR)
+            return errno;
+    return 0;
+}
+
+/* port.lock: flock(2) on the /usr root, which every run of every process
+ * opens anew, so runs on one user partition exclude each other whatever
+ * path (a bind mount, a link) they were given.  The kernel drops it when
+ * the process ends: a cut or killed run leaves nothing behind. */
+static int px_lock(void *ctx, int mode)
+{
+    struct qpybak_posix *p = ctx;
+    int op, err;
+
+    if (mode != QPYBAK_LOCK_SHARED && mode != QPYBAK_LOCK_EXCLUSIVE)
+        return QPYBAK_ERR_INVAL;
+    if (p->usr_fd < 0)
+        return 0; /* no user partition given: nothing here can be written */
+    op = mode == QPYBAK_LOCK_SHARED ? LOCK_SH : LOCK_EX;
+    err = flock_retry(p->usr_fd, op | LOCK_NB);
+    if ((err == EWOULDBLOCK || err == EAGAIN) && !p->lock_nowait) {
+        if (p->on_wait != NULL)
+            p->on_wait(p->wait_ctx); /* once, before the wait: a wait can be long */
+        err = flock_retry(p->usr_fd, op);
+    }
+    if (err == EWOULDBLOCK || err == EAGAIN)
+        return QPYBAK_ERR_BUSY;
+    return err ? qpybak_posix_error(err) : 0;
+}
+
+static int px_unlock(void *ctx)
+{
+    struct qpybak_posix *p = ctx;
+    int err;
+
+    if (p->usr_fd < 0)
+        return 0;
+    err = flock_retry(p->usr_fd, LOCK_UN);
+    return err ? qpybak_posix_error(err) : 0;
+}
+
 static int open_root(const char *dir, int *fd)
 {
     struct stat st;
@@ -466,6 +531,62 @@ static int open_root(const char *dir, int *fd)
     return err;
 }
 
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Whether the directory dir is `other` or lies below it (*found).  Its
+ * ancestors are compared with other by device and inode - a path string
+ * would miss a bind mount - walking up through "..", "../..", ... until
+ * the file system's root, whose ".." is itself.  Those paths need search
+ * permission only and open nothing.  A walk that cannot finish is an
+ * error: the answer must not default to "apart". */
+static int lies_in(int dir, const struct stat *other, bool *found)
+{
+    char up[PATH_CAP];
+    struct stat cur, parent;
+    size_t n = 2;
+
+    *found = false;
+    if (fstat(dir, &cur) != 0)
+        return fail();
+    memcpy(up, "..", 3);
+    for (;;) {
+        if (same_file(&cur, other)) {
+            *found = true;
+            return 0;
+        }
+        if (fstatat(dir, up, &parent, 0) != 0)
+            return fail();
+        if (same_file(&parent, &cur))
+            return 0; /* the root: nothing above */
+        if (n + 4 > sizeof(up))
+            return QPYBAK_ERR_NAMETOOLONG;
+        memcpy(up + n, "/..", 4);
+        n += 3;
+        cur = parent;
+    }
+}
+
+/* The two roots must be apart: the same directory, or one inside the
+ * other, and a write to /usr would land in /bak (or the reverse). */
+static int roots_apart(const struct qpybak_posix *p)
+{
+    struct stat usr, bak;
+    bool found = false;
+    int err;
+
+    if (p->usr_fd < 0 || p->bak_fd < 0)
+        return 0;
+    if (fstat(p->usr_fd, &usr) != 0 || fstat(p->bak_fd, &bak) != 0)
+        return fail();
+    err = lies_in(p->usr_fd, &bak, &found);
+    if (err == 0 && !found)
+        err = lies_in(p->bak_fd, &usr, &found);
+    return err ? err : found ? QPYBAK_POSIX_ERR_OVERLAP : 0;
+}
+
 int qpybak_posix_open(struct qpybak_posix *p, const char *usr_root, const char *bak_root)
 {
     int i, err;
@@ -484,12 +605,24 @@ int qpybak_posix_open(struct qpybak_posix *p, const char *usr_root, const char *
     p->port.remove = px_remove;
     p->port.mkdir = px_mkdir;
     p->port.list = px_list;
+    p->port.lock = px_lock;
+    p->port.unlock = px_unlock;
+    p->bak_fd = -1;
 
+    p->failed_root = usr_root;
     err = open_root(usr_root, &p->usr_fd);
-    if (err == 0)
+    if (err == 0) {
+        p->failed_root = bak_root;
         err = open_root(bak_root, &p->bak_fd);
+    }
+    if (err == 0) {
+        p->failed_root = usr_root;
+        err = roots_apart(p);
+    }
     if (err)
         qpybak_posix_close(p);
+    else
+        p->failed_root = NULL;
     return err;
 }
 

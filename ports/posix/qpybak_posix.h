@@ -15,17 +15,41 @@ extern "C" {
 
 #define QPYBAK_POSIX_MAX_OPEN 8
 
+/* qpybak_posix_open: the two roots are one directory, or one lies inside
+ * the other (compared by device and inode, so a bind mount is seen too).
+ * Outside the errno range: the port's own code. */
+#define QPYBAK_POSIX_ERR_OVERLAP (-4096)
+
 struct qpybak_posix {
     struct qpybak_port port;
     int usr_fd; /* directory descriptors of the two roots (-1: none) */
     int bak_fd;
     int fds[QPYBAK_POSIX_MAX_OPEN]; /* open files by handle, -1 when free */
+    /* After a failed qpybak_posix_open: the root argument the error is
+     * about (usr_root or bak_root; usr_root for an overlap), else NULL. */
+    const char *failed_root;
+
+    /* Set by the caller after qpybak_posix_open, all off by default: */
+    bool bak_writable; /* /bak may be written (building a backup partition
+                          on the host); else every write, rename, remove
+                          and mkdir under /bak is QPYBAK_ERR_ROFS */
+    bool lock_nowait;  /* port.lock returns QPYBAK_ERR_BUSY instead of
+                          waiting for another holder */
+    void (*on_wait)(void *wait_ctx); /* called once before port.lock
+                                        waits for another holder */
+    void *wait_ctx;
 };
 
 /*
  * Opens the roots (either may be NULL when a command needs only one) and
  * fills p->port.  Returns 0, or a negative error (QPYBAK_ERR_NOENT when a
- * root does not exist, QPYBAK_ERR_NOTDIR when it is not a directory).
+ * root does not exist, QPYBAK_ERR_NOTDIR when it is not a directory,
+ * QPYBAK_POSIX_ERR_OVERLAP when the two roots are the same directory or
+ * one holds the other) with p->failed_root set.
+ *
+ * port.lock is flock(2) on the /usr root's descriptor (LOCK_SH for
+ * QPYBAK_LOCK_SHARED, LOCK_EX for QPYBAK_LOCK_EXCLUSIVE): it ends with the
+ * process, so neither a power cut nor a kill leaves a stale lock behind.
  */
 int qpybak_posix_open(struct qpybak_posix *p, const char *usr_root, const char *bak_root);
 

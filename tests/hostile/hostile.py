@@ -747,8 +747,16 @@ def case_symlink_qpybak_dir_out(d):
     os.symlink("../canary", d.u(".qpybak"))
     os.remove(d.u("main.py"))
     d.both(expect=(0, 1))
-    check(os.path.islink(d.u(".qpybak")), "the link was replaced")
-    os.remove(d.u(".qpybak"))
+    # never followed (the harness checks the canary); boot may put its own
+    # folder in the link's place, as the clean-up does with anything there
+    # that is not a folder
+    q = d.u(".qpybak")
+    check(os.path.islink(q) or os.path.isfile(os.path.join(q, "checksum.json")),
+          "the link was replaced by something that is not qpybak's folder")
+    if os.path.islink(q):
+        os.remove(q)
+    else:
+        shutil.rmtree(q)
     d.factory()
     os.remove(d.u("checksum.json"))
     os.symlink("../canary/checksum.json", d.u("checksum.json"))
