@@ -278,12 +278,17 @@ struct qpybak_file_event {
     bool has_actual;         /* false when the file is missing */
     uint32_t actual_crc;     /* the user file as found */
     uint64_t actual_size;
+    bool actual_crc_unknown; /* the file is longer than its entry records:
+                                reading stopped there, actual_crc is 0 */
     uint32_t restored_crc;   /* RESTORED: the installed copy's checksum */
     bool downgraded;         /* RESTORED: the entry held another checksum than
                                 the factory one (an update or a calc'd edit),
                                 and the factory copy replaced it */
     bool from_last_good;     /* RESTORED: from the last-known-good copy */
     int error;               /* the storage error behind REASON_IO, else 0 */
+    const char *error_path;  /* the device path that error is about (the
+                                tracked file, its backup copy, a temporary
+                                name), NULL when there is none */
 };
 
 /* What FOTA apply did, or boot's roll-forward of an interrupted apply. */
@@ -310,6 +315,7 @@ struct qpybak_fota_event {
     uint32_t crc;      /* the journal's checksum */
     uint32_t size;
     int error;
+    const char *error_path; /* the device path that error is about, or NULL */
 };
 
 #define QPYBAK_REPAIRED_PRIMARY 0x1u /* /usr/checksum.json from shadow or backup */

@@ -9,12 +9,6 @@
 
 enum mode { MODE_STATUS, MODE_BOOT };
 
-static void note_error(struct core *c, int err)
-{
-    if (err < 0 && !c->result->error)
-        c->result->error = err;
-}
-
 /* The flag file through a port handle. */
 struct handle_source {
     struct core *c;
@@ -40,13 +34,13 @@ static enum qpybak_off read_flag(struct core *c)
     if (src.handle == QPYBAK_ERR_ISDIR)
         return QPYBAK_OFF_MALFORMED;
     if (src.handle < 0) {
-        note_error(c, src.handle);
+        note_error(c, src.handle, PATH_FLAG);
         return QPYBAK_OFF_UNREADABLE;
     }
     off = qpybak_flag_read(handle_read, &src);
     io_close(c, src.handle);
     if (off == QPYBAK_OFF_UNREADABLE)
-        note_error(c, QPYBAK_ERR_IO);
+        note_error(c, QPYBAK_ERR_IO, PATH_FLAG);
     return off;
 }
 
@@ -60,8 +54,8 @@ static void report_open(struct core *c, enum mode mode)
         return;
     err = ofile_open(c, &c->report, PATH_REPORT);
     if (err) {
+        note_error(c, err, c->fail_path);
         ofile_abort(&c->report, PATH_REPORT);
-        note_error(c, err);
         c->report_state = REPORT_FAILED;
         return;
     }
@@ -80,11 +74,12 @@ static void report_close(struct core *c)
     if (err) {
         ofile_abort(&c->report, PATH_REPORT);
         c->result->report_written = false;
+        note_error(c, err, PATH_REPORT);
     } else {
         err = ofile_commit(&c->report, PATH_REPORT);
         c->result->report_written = err == 0;
+        note_error(c, err, c->fail_path);
     }
-    note_error(c, err);
 }
 
 static void emit(struct core *c, const struct qpybak_file_event *ev, enum mode mode)
@@ -99,17 +94,17 @@ static void emit(struct core *c, const struct qpybak_file_event *ev, enum mode m
     }
 }
 
-/* Removes the temporary file a cut run may have left for path: an install's
- * (DIR/.qpybak-tmp) or, for qpybak's own files, NAME.qpybak-tmp. */
-static void remove_stale_temp(struct core *c, const char *path, bool install)
+/* Removes the install temporary a cut run may have left in a tracked
+ * file's folder (DIR/.qpybak-tmp), so that none outlives the boot. */
+static void remove_stale_temp(struct core *c, const char *path)
 {
-    int r = install ? install_temp_path(c, path, c->temp) : temp_path(c, path, c->temp);
+    int r = install_temp_path(c, path, c->temp);
 
     if (r == 0)
         r = remove_if_present(c, c->temp);
     if (r > 0)
         c->result->stale_temps++;
-    note_error(c, r);
+    note_error(c, r, c->temp);
 }
 
 /* Step 3: make the primary (and shadow) whole again before checking files. */
@@ -142,26 +137,44 @@ static void repair_manifests(struct core *c)
     default:
         break;
     }
-    note_error(c, err);
+    note_error(c, err, c->fail_path);
 }
 
-/* What a port says when a path holds something other than a regular file
- * (docs/porting.md): such a file is damaged, not unreadable. */
-static bool not_a_file(int err)
+/* Does the entry hold the factory value, so that installing the factory
+ * copy loses nothing the entry recorded? */
+static bool records_factory(const struct qpybak_entry *e, const struct qpybak_entry *factory)
 {
-    return err == QPYBAK_ERR_ISDIR || err == QPYBAK_ERR_LOOP || err == QPYBAK_ERR_NOTDIR ||
-           err == QPYBAK_ERR_INVAL;
+    return e->crc == factory->crc &&
+           (!e->has_size || !factory->has_size || e->size == factory->size);
 }
 
-static enum qpybak_reason restore_failure(int err)
+/* Why a restore from the backup copy src failed, in the event: the copy
+ * itself (missing, bad, unusable), or the user side (something in the way
+ * of the file, its folder or its temporary name - named in error_path). */
+static void restore_failed(struct core *c, const struct qpybak_entry *e, const char *src, int err,
+                           struct qpybak_file_event *ev)
 {
-    switch (err) {
-    case QPYBAK_ERR_NOENT: return QPYBAK_REASON_NO_BACKUP;
-    case QPYBAK_ERR_CORRUPT: return QPYBAK_REASON_BACKUP_BAD;
-    case QPYBAK_ERR_ISDIR:
-    case QPYBAK_ERR_NOTDIR:
-    case QPYBAK_ERR_LOOP: return QPYBAK_REASON_NOT_FILE; /* something else in the way */
-    default: return QPYBAK_REASON_IO;
+    bool at_source = c->fail_path == src;
+    enum err_class cls = err_class(err);
+
+    ev->state = QPYBAK_STATE_UNRECOVERABLE;
+    ev->error = 0;
+    ev->error_path = NULL;
+    if (err == QPYBAK_ERR_CORRUPT) {
+        ev->reason = QPYBAK_REASON_BACKUP_BAD;
+    } else if (at_source && err == QPYBAK_ERR_NOENT) {
+        ev->reason = QPYBAK_REASON_NO_BACKUP;
+    } else if (!at_source && c->fail_path == e->name &&
+               (cls == ERR_NOT_FILE || cls == ERR_ABSENT)) {
+        ev->reason = QPYBAK_REASON_NOT_FILE; /* a folder or link where the file belongs */
+    } else {
+        /* A link or folder as the backup copy, a folder at the temporary
+         * name, a file where a folder of the path belongs, a storage error:
+         * said with the path it is about, not blamed on the tracked file. */
+        ev->reason = QPYBAK_REASON_IO;
+        ev->error = err;
+        ev->error_path = c->fail_path;
+        note_error(c, err, c->fail_path);
     }
 }
 
@@ -176,39 +189,52 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
     struct accept accept[2];
     uint32_t crc, copy_crc;
     uint64_t size, copy_size;
+    uint64_t limit = e->has_size ? e->size : 0xFFFFFFFFu;
+    enum err_class cls;
+    bool unreadable;
     int err, n = 0, found;
 
-    err = file_checksum(c, e->name, &crc, &size);
-    if (err && err != QPYBAK_ERR_NOENT && !not_a_file(err))
+    err = file_checksum_upto(c, e->name, limit, &crc, &size);
+    cls = err == QPYBAK_ERR_FBIG ? ERR_NONE : err_class(err);
+    if (cls == ERR_PASSING || cls == ERR_PERMANENT) {
         /* A read error says nothing of the content: one more try before the
          * file is taken for damaged (and a calc'd edit possibly undone). */
-        err = file_checksum(c, e->name, &crc, &size);
-    if (err == 0) {
+        err = file_checksum_upto(c, e->name, limit, &crc, &size);
+        cls = err == QPYBAK_ERR_FBIG ? ERR_NONE : err_class(err);
+    }
+    if (cls == ERR_NONE) {
+        /* FBIG: longer than the entry records.  The size (from stat) is
+         * enough to call it modified; the rest is not read. */
         ev->has_actual = true;
-        ev->actual_crc = crc;
+        ev->actual_crc = err ? 0 : crc;
+        ev->actual_crc_unknown = err != 0;
         ev->actual_size = size;
-        if (entry_matches(e, crc, size)) {
+        if (err == 0 && entry_matches(e, crc, size)) {
+            ev->state = QPYBAK_STATE_OK;
+            return false;
+        }
+        if (err == 0 && c->result->fota.pending && journal_matches(c, e, crc, size)) {
+            /* Installed by an update that is still pending: not damage. */
             ev->state = QPYBAK_STATE_OK;
             return false;
         }
     }
-    /* NOTDIR: a file stands where a folder of the path belongs, so the file
-     * itself cannot be there. */
-    ev->found = err == QPYBAK_ERR_NOENT || err == QPYBAK_ERR_NOTDIR ? QPYBAK_STATE_MISSING
-                                                                     : QPYBAK_STATE_MODIFIED;
-    if (not_a_file(err) && err != QPYBAK_ERR_NOTDIR) {
+    ev->found = cls == ERR_ABSENT ? QPYBAK_STATE_MISSING : QPYBAK_STATE_MODIFIED;
+    unreadable = cls == ERR_PASSING || cls == ERR_PERMANENT;
+    if (cls == ERR_NOT_FILE) {
         ev->reason = QPYBAK_REASON_NOT_FILE; /* a directory, a link, a FIFO... */
-    } else if (err && err != QPYBAK_ERR_NOENT) {
+    } else if (unreadable) {
         ev->error = err; /* unreadable twice */
+        ev->error_path = e->name;
         ev->reason = QPYBAK_REASON_IO;
-        note_error(c, err);
+        note_error(c, err, e->name);
     }
     if (mode == MODE_STATUS) {
         ev->state = ev->found;
         return false;
     }
 
-    remove_stale_temp(c, e->name, true);
+    remove_stale_temp(c, e->name);
 
     /* An updated file comes back from its last-known-good copy when there
      * is one (FOTA apply keeps them when keep_last_good is set) and it
@@ -221,6 +247,7 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
             ev->state = QPYBAK_STATE_RESTORED;
             ev->reason = QPYBAK_REASON_NONE;
             ev->error = 0;
+            ev->error_path = NULL;
             ev->restored_crc = copy_crc;
             ev->from_last_good = true;
             return false;
@@ -228,7 +255,16 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
     }
 
     found = backup_lookup(c, e->name, e->name_len, &factory);
-    note_error(c, found);
+    note_error(c, found, PATH_BACKUP_MANIFEST);
+    if (unreadable && !(found > 0 && records_factory(e, &factory))) {
+        /* A file that cannot be read is not known to be damaged (a
+         * permission, a passing fault).  Its entry records an edit or an
+         * update that only this file holds: it is kept and reported, never
+         * overwritten on such weak evidence. */
+        ev->state = QPYBAK_STATE_UNRECOVERABLE;
+        ev->reason = QPYBAK_REASON_UNREADABLE;
+        return false;
+    }
     if (found > 0) {
         accept[n].crc = factory.crc;
         accept[n].size = factory.size;
@@ -245,16 +281,13 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
     mem_copy(c->path + 4, e->name, e->name_len + 1);
     err = install_copy(c, c->path, e->name, accept, n, &copy_crc, &copy_size);
     if (err) {
-        ev->state = QPYBAK_STATE_UNRECOVERABLE;
-        ev->reason = restore_failure(err);
-        ev->error = ev->reason == QPYBAK_REASON_IO ? err : 0;
-        if (ev->reason == QPYBAK_REASON_IO)
-            note_error(c, err);
+        restore_failed(c, e, c->path, err, ev);
         return false;
     }
     ev->state = QPYBAK_STATE_RESTORED;
     ev->reason = QPYBAK_REASON_NONE;
     ev->error = 0;
+    ev->error_path = NULL;
     ev->restored_crc = copy_crc;
     /* Restoring the factory copy over an entry that recorded something else
      * (an update, a calc'd edit) is a downgrade: said distinctly. */
@@ -274,7 +307,7 @@ static uint32_t check_entries(struct core *c, enum mode mode)
 
     err = mfile_open(c, &c->user, c->source_path);
     if (err) {
-        note_error(c, err);
+        note_error(c, err, c->source_path);
         return 0;
     }
     dedupe_reset(c);
@@ -288,7 +321,7 @@ static uint32_t check_entries(struct core *c, enum mode mode)
         ev.reason = e.invalid;
         if (e.invalid == QPYBAK_REASON_NONE) {
             err = dedupe_seen(c, &e, &duplicate);
-            note_error(c, err);
+            note_error(c, err, c->source_path);
             if (duplicate)
                 ev.reason = QPYBAK_REASON_DUPLICATE_NAME;
         }
@@ -298,7 +331,7 @@ static uint32_t check_entries(struct core *c, enum mode mode)
             changes++;
         emit(c, &ev, mode);
     }
-    note_error(c, r);
+    note_error(c, r, c->source_path);
     mfile_close(&c->user);
     mfile_close(&c->backup);
     return changes;
@@ -327,48 +360,39 @@ static void take_factory_value(struct core *c, const struct qpybak_entry *e, str
     value->has_size = true;
 }
 
-static int run(const struct qpybak_config *cfg, struct qpybak_result *result, enum mode mode)
+static void run_locked(struct core *c, enum mode mode)
 {
-    struct qpybak_result local;
-    struct core *c;
+    struct qpybak_result *res = c->result;
     uint32_t changes;
     int err;
 
-    c = core_init(cfg, result ? result : &local, &err);
-    if (c == NULL)
-        return err;
-
     /* 1. The enable flag. */
-    c->result->off = read_flag(c);
-    c->result->enabled = c->result->off == QPYBAK_OFF_NONE;
-    if (!c->result->enabled)
-        return 0;
+    res->off = read_flag(c);
+    res->enabled = res->off == QPYBAK_OFF_NONE;
+    if (!res->enabled)
+        return;
 
-    /* 2. An interrupted FOTA apply is finished before any check, so an
-     *    updated file is never "restored" to its factory version halfway
-     *    through an update. */
+    /* 2. What a cut run left under qpybak's own names goes before anything
+     *    is written.  Then an interrupted FOTA apply is finished before any
+     *    check, so an updated file is never "restored" to its factory
+     *    version halfway through an update. */
     if (mode == MODE_BOOT) {
+        cleanup_own_paths(c);
         err = fota_resume(c);
-        note_error(c, err);
         if (err < 0 && err != QPYBAK_ERR_CORRUPT) {
-            /* The journal stays: checking files now could restore an
-             * installed but not yet recorded update to its factory copy.
-             * The next boot finishes the update, then checks. */
-            report_open(c, mode);
-            report_close(c);
-            return 0;
+            /* It cannot finish now (a full partition, a read error): the
+             * journal stays for the next boot, and the files are checked
+             * anyway - a file that holds its pending update is taken as
+             * intact, so no update is undone, and a deleted file is still
+             * restored.  A journal must never stop every later boot. */
+            res->fota.pending = true;
+            note_error(c, err, PATH_JOURNAL);
         }
     } else {
         struct qpybak_stat st;
 
-        c->result->fota.journal = io_stat(c, PATH_JOURNAL, &st) == 0; /* pending */
-    }
-
-    if (mode == MODE_BOOT) {
-        remove_stale_temp(c, PATH_PRIMARY, false);
-        remove_stale_temp(c, PATH_SHADOW, false);
-        remove_stale_temp(c, PATH_REPORT, false);
-        remove_stale_temp(c, PATH_JOURNAL, false);
+        res->fota.journal = io_stat(c, PATH_JOURNAL, &st) == 0;
+        res->fota.pending = res->fota.journal; /* boot finishes it */
     }
 
     /* 3. Which user manifest to trust; repair the others from it. */
@@ -377,8 +401,8 @@ static int run(const struct qpybak_config *cfg, struct qpybak_result *result, en
         repair_manifests(c);
         /* A missing backup manifest alone is no reason to write: it would
          * cost a flash write at every boot. */
-        if (c->result->repaired || c->result->stale_temps || c->result->fota.journal ||
-            c->result->source != QPYBAK_SOURCE_PRIMARY)
+        if (res->repaired || res->stale_temps || res->fota.journal ||
+            res->source != QPYBAK_SOURCE_PRIMARY)
             report_open(c, mode);
     }
 
@@ -391,6 +415,22 @@ static int run(const struct qpybak_config *cfg, struct qpybak_result *result, en
 
     /* 7. The report, when anything happened. */
     report_close(c);
+}
+
+static int run(const struct qpybak_config *cfg, struct qpybak_result *result, enum mode mode)
+{
+    struct qpybak_result local;
+    struct core *c;
+    int err;
+
+    c = core_init(cfg, result ? result : &local, &err);
+    if (c == NULL)
+        return err;
+    err = core_lock(c, mode == MODE_BOOT ? QPYBAK_LOCK_EXCLUSIVE : QPYBAK_LOCK_SHARED);
+    if (err)
+        return err;
+    run_locked(c, mode);
+    core_unlock(c);
     return 0;
 }
 

@@ -41,13 +41,38 @@ static int find_entry(struct core *c, const char *path, size_t len, struct qpyba
     return r;
 }
 
+static int calc_locked(struct core *c, const char *path, struct calc_value *v, uint32_t *crc)
+{
+    struct qpybak_entry e;
+    uint64_t size;
+    int err;
+
+    cleanup_own_paths(c);
+    err = file_checksum(c, path, crc, &size);
+    if (err)
+        return err; /* FBIG too: no entry can record 4 GiB or more */
+    v->crc = *crc;
+    v->size = (uint32_t)size;
+
+    mem_zero(&e, sizeof e);
+    choose_source(c);
+    if (c->source_path == NULL)
+        return c->result->error ? c->result->error : 0; /* unreadable is not untracked */
+    err = find_entry(c, path, v->len, &e);
+    if (err <= 0)
+        return err;
+    if (e.crc == v->crc && e.has_size && e.size == v->size &&
+        c->result->source == QPYBAK_SOURCE_PRIMARY && c->result->shadow == QPYBAK_MANIFEST_OK)
+        return 1; /* already recorded: no flash write */
+    err = manifest_rewrite(c, set_value, v);
+    return err ? err : 1;
+}
+
 int qpybak_calc(const struct qpybak_config *cfg, const char *path, uint32_t *crc)
 {
     struct qpybak_result result;
-    struct qpybak_entry e;
     struct calc_value v;
     struct core *c;
-    uint64_t size;
     uint32_t dummy;
     int err;
 
@@ -63,24 +88,10 @@ int qpybak_calc(const struct qpybak_config *cfg, const char *path, uint32_t *crc
     v.len = str_len(path);
     if (qpybak_name_check(path, v.len, c->name_max) != QPYBAK_REASON_NONE)
         return QPYBAK_ERR_INVAL; /* never opened: it may point anywhere */
-    err = file_checksum(c, path, crc, &size);
+    err = core_lock(c, QPYBAK_LOCK_EXCLUSIVE);
     if (err)
         return err;
-    if (size > 0xFFFFFFFFu)
-        return QPYBAK_ERR_FBIG;
-    v.crc = *crc;
-    v.size = (uint32_t)size;
-
-    mem_zero(&e, sizeof e);
-    choose_source(c);
-    if (c->source_path == NULL)
-        return result.error ? result.error : 0; /* unreadable is not untracked */
-    err = find_entry(c, path, v.len, &e);
-    if (err <= 0)
-        return err;
-    if (e.crc == v.crc && e.has_size && e.size == v.size &&
-        result.source == QPYBAK_SOURCE_PRIMARY && result.shadow == QPYBAK_MANIFEST_OK)
-        return 1; /* already recorded: no flash write */
-    err = manifest_rewrite(c, set_value, &v);
-    return err ? err : 1;
+    err = calc_locked(c, path, &v, crc);
+    core_unlock(c);
+    return err;
 }

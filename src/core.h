@@ -69,6 +69,12 @@ struct core {
 
     bool fota_retry;     /* an install failed on a storage error */
 
+    /* The path of the last failed step of a files.c operation (one of its
+     * arguments or its temporary name), for note_error; err_path holds a
+     * copy of the path behind result->error (path_size bytes). */
+    const char *fail_path;
+    char *err_path;
+
     uint8_t *bloom;      /* names seen so far (duplicate check), may be 0 */
     size_t bloom_bits;
     unsigned bloom_k;
@@ -77,6 +83,27 @@ struct core {
 /* workspace.c: places the core at the start of cfg->buffer and carves the
  * rest; clears *result.  NULL with *err set when the config is unusable. */
 struct core *core_init(const struct qpybak_config *cfg, struct qpybak_result *result, int *err);
+
+/* errors.c: what a port error means, for every caller alike. */
+enum err_class {
+    ERR_NONE = 0,
+    ERR_ABSENT,    /* NOENT, NOTDIR (a file where a folder of the path is) */
+    ERR_NOT_FILE,  /* ISDIR, LOOP, INVAL: a folder, link or special file */
+    ERR_PASSING,   /* IO, NOSPC, BUSY: may succeed on a later try */
+    ERR_PERMANENT  /* anything else: access, read-only, name too long... */
+};
+enum err_class err_class(int err);
+/* Records the first error of a run and the path it is about (copied: the
+ * caller's buffer may be reused). */
+void note_error(struct core *c, int err, const char *path);
+
+/* lock.c: the port lock around a whole procedure (see qpybak_port.lock). */
+int core_lock(struct core *c, int mode);
+void core_unlock(struct core *c);
+/* The clean-up every writing procedure runs first, holding the lock: the
+ * temporary names of qpybak's own files, and anything but a regular file
+ * (or a folder, for /usr/.qpybak) where qpybak's own paths belong. */
+void cleanup_own_paths(struct core *c);
 
 /* io.c: the one wrapper through which every storage call goes. */
 int io_open(struct core *c, const char *path, int flags);
@@ -92,6 +119,11 @@ int io_list(struct core *c, const char *path,
             int (*fn)(void *fn_ctx, const char *name, enum qpybak_type type), void *fn_ctx);
 
 /* files.c: whole-file operations on top of io. */
+/* The CRC and size of a file.  A file longer than limit bytes is not read
+ * to its end: QPYBAK_ERR_FBIG, *size = its size from stat.  file_checksum
+ * uses the largest size an entry can record (4 GiB - 1). */
+int file_checksum_upto(struct core *c, const char *path, uint64_t limit, uint32_t *crc,
+                       uint64_t *size);
 int file_checksum(struct core *c, const char *path, uint32_t *crc, uint64_t *size);
 int make_parents(struct core *c, const char *path);
 /* The temporary file of qpybak's own files: NAME.qpybak-tmp. */
@@ -100,6 +132,9 @@ int temp_path(struct core *c, const char *path, char *out);
  * .qpybak-tmp in the target's folder, one install at a time. */
 int install_temp_path(struct core *c, const char *path, char *out);
 int remove_if_present(struct core *c, const char *path);
+/* Opens a temporary name for writing: created exclusively; whatever a cut
+ * run left under the name is removed first (never written through). */
+int open_temp(struct core *c, const char *temp);
 /* Copies src to dst atomically.  The copy must match one of the accept_n
  * accepted checksums (0: no check) or it is not installed; *crc and *size
  * receive the copy's.  Returns 0, or QPYBAK_ERR_CORRUPT when none matches. */
@@ -144,6 +179,12 @@ int writer_entry_from(struct qpybak_writer *w, const char *name, size_t name_len
 /* fota.c: finishes an interrupted FOTA apply (boot step 2); 1 when a
  * journal was processed, 0 when none, or an error. */
 int fota_resume(struct core *c);
+/* Does the pending journal give the name this checksum (a file its
+ * update already installed)? */
+int journal_matches(struct core *c, const struct qpybak_entry *e, uint32_t crc, uint64_t size);
+/* 1 when a tracked name lies at stage or below it, 0 when none, or an
+ * error; reads the user manifest in use (choose_source first). */
+int stage_holds_tracked(struct core *c, const char *stage, size_t len);
 /* Builds the last-known-good path of a name into out. */
 int last_good_path(struct core *c, const char *name, size_t len, char *out);
 
@@ -155,5 +196,46 @@ typedef void (*rewrite_fn)(struct core *c, const struct qpybak_entry *e, struct 
 int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx);
 /* The same walk without writing: how many entries fn would change. */
 int manifest_changes(struct core *c, rewrite_fn fn, void *ctx);
+
+/* ---- index.c: the spare work buffer (issue 8.7) ------------------------ */
+/* The spare buffer is everything after the I/O buffer (workspace.c); its
+ * first bytes hold the index's state, which core_init sets up here. */
+uint8_t *core_spare(const struct core *c, size_t *size);
+void index_init(struct core *c);
+#define INDEX_NONE 2 /* index_lookup: no index for this manifest, scan it */
+/* The entry count validation found for a manifest (manifest_check). */
+void index_note(struct core *c, const char *path, uint32_t entries);
+/* Shares the spare buffer between the duplicate filter (c->bloom) and the
+ * index; dedupe_reset calls it.  A new share drops the tables. */
+void spare_split(struct core *c);
+/* The tables are gone (the spare buffer is used for something else). */
+void index_forget(struct core *c);
+/* 1 and *found, 0 when absent, or INDEX_NONE; builds the manifest's
+ * table at the first look-up with one pass through m. */
+int index_lookup(struct core *c, struct mfile *m, const char *path, const char *name, size_t len,
+                 struct qpybak_entry *found);
+
+/* A batch of the next smallest names of a directory listing (FOTA staging
+ * walk), in the spare buffer, or one name in `one` without one. */
+struct batch {
+    uint8_t *mem;            /* NULL: one name at a time, in one */
+    size_t size;
+    char *one;
+    enum qpybak_type one_type;
+    size_t name_max;         /* longer names are counted in too_long */
+    const char *after;       /* names sorting after this one (NULL: all) */
+    uint32_t count, next;    /* names held; the next one to take */
+    uint32_t top, garbage;   /* bytes of records; of those, dropped ones */
+    uint32_t too_long;
+    bool bounded;            /* names after the batch were left out */
+    bool listed;             /* holds a listing of the current folder */
+};
+/* Takes the spare buffer (the index is dropped); one holds one_size bytes. */
+void batch_init(struct core *c, struct batch *b, char *one, size_t one_size);
+void batch_begin(struct batch *b, const char *after);
+int batch_add(void *ctx, const char *name, enum qpybak_type type); /* io_list callback */
+void batch_end(struct batch *b);
+const char *batch_take(struct batch *b, enum qpybak_type *type);
+/* ---- end index.c ---- */
 
 #endif

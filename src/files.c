@@ -8,20 +8,41 @@
 #include "core.h"
 #include "util.h"
 
-int file_checksum(struct core *c, const char *path, uint32_t *crc, uint64_t *size)
+int file_checksum_upto(struct core *c, const char *path, uint64_t limit, uint32_t *crc,
+                       uint64_t *size)
 {
     int h = io_open(c, path, QPYBAK_O_READ), n, err;
+    struct qpybak_stat st;
 
     *crc = QPYBAK_CRC_SEED;
     *size = 0;
-    if (h < 0)
+    if (h < 0) {
+        c->fail_path = path;
         return h;
+    }
     while ((n = io_read(c, h, c->io, c->io_size)) > 0) {
         *crc = qpybak_crc32(*crc, c->io, (size_t)n);
         *size += (uint64_t)n;
+        if (*size > limit)
+            break; /* longer than any value it could match: no need to read on */
     }
     err = io_close(c, h);
-    return n < 0 ? n : err;
+    if (n > 0) {
+        /* The size is what differs; the rest of the content is not read
+         * (a tracked file replaced by a huge sparse file costs one read). */
+        if (io_stat(c, path, &st) == 0 && st.size > *size)
+            *size = st.size;
+        return QPYBAK_ERR_FBIG;
+    }
+    err = n < 0 ? n : err;
+    if (err)
+        c->fail_path = path;
+    return err;
+}
+
+int file_checksum(struct core *c, const char *path, uint32_t *crc, uint64_t *size)
+{
+    return file_checksum_upto(c, path, 0xFFFFFFFFu, crc, size);
 }
 
 int install_temp_path(struct core *c, const char *path, char *out)
@@ -49,6 +70,28 @@ int temp_path(struct core *c, const char *path, char *out)
     mem_copy(out, path, len);
     mem_copy(out + len, TEMP_SUFFIX, TEMP_SUFFIX_LEN + 1);
     return 0;
+}
+
+int open_temp(struct core *c, const char *temp)
+{
+    int h = io_open(c, temp, QPYBAK_O_WRITE), err;
+
+    if (h == QPYBAK_ERR_EXIST) {
+        /* Left by a cut run (the caller holds the lock, so no other run
+         * owns it): a file, a hard link to any file, a symbolic link, a
+         * FIFO, an empty folder.  Removing the name never touches what a
+         * link leads to; the name is then created anew. */
+        err = io_remove(c, temp);
+        if (err && err != QPYBAK_ERR_NOENT) {
+            c->fail_path = temp;
+            return err;
+        }
+        c->result->stale_temps++;
+        h = io_open(c, temp, QPYBAK_O_WRITE);
+    }
+    if (h < 0)
+        c->fail_path = temp;
+    return h;
 }
 
 int remove_if_present(struct core *c, const char *path)
@@ -81,6 +124,7 @@ int make_parents(struct core *c, const char *path)
         return 0;
     mem_copy(c->dir, path, end);
     c->dir[end] = '\0';
+    c->fail_path = c->dir;
     err = io_stat(c, c->dir, &st);
     if (err == 0)
         return st.type == QPYBAK_TYPE_DIR ? 0 : QPYBAK_ERR_NOTDIR;
@@ -92,7 +136,7 @@ int make_parents(struct core *c, const char *path)
         c->dir[i] = '\0';
         err = io_mkdir(c, c->dir);
         if (err && err != QPYBAK_ERR_EXIST)
-            return err;
+            return err; /* c->dir names the folder that could not be made */
         c->dir[i] = '/';
     }
     c->dir[end] = '\0';
@@ -129,17 +173,20 @@ int install_copy(struct core *c, const char *src, const char *dst, const struct 
     }
     *crc = QPYBAK_CRC_SEED;
     *size = 0;
+    c->fail_path = src;
     hs = io_open(c, src, QPYBAK_O_READ);
     if (hs < 0)
         return hs;
     err = make_parents(c, dst);
-    if (!err)
+    if (!err) {
+        c->fail_path = dst;
         err = install_temp_path(c, dst, c->temp);
+    }
     if (err) {
         io_close(c, hs);
         return err;
     }
-    ht = io_open(c, c->temp, QPYBAK_O_WRITE);
+    ht = open_temp(c, c->temp);
     if (ht < 0) {
         io_close(c, hs);
         return ht;
@@ -149,21 +196,32 @@ int install_copy(struct core *c, const char *src, const char *dst, const struct 
         *crc = qpybak_crc32(*crc, c->io, (size_t)n);
         *size += (uint64_t)n;
         err = io_write(c, ht, c->io, (size_t)n);
+        if (err)
+            c->fail_path = c->temp;
     }
-    if (!err && n < 0)
+    if (!err && n < 0) {
         err = n;
+        c->fail_path = src;
+    }
     io_close(c, hs);
     if (!err)
         err = io_sync(c, ht);
     n = io_close(c, ht);
     if (!err)
         err = n;
+    if (err && c->fail_path != src)
+        c->fail_path = c->temp;
     /* Verified before it becomes visible: a copy that matches no accepted
      * checksum is never installed. */
-    if (!err && !accepted(accept, accept_n, *crc, *size))
+    if (!err && !accepted(accept, accept_n, *crc, *size)) {
         err = QPYBAK_ERR_CORRUPT;
-    if (!err)
+        c->fail_path = src;
+    }
+    if (!err) {
         err = io_rename(c, c->temp, dst);
+        if (err)
+            c->fail_path = dst;
+    }
     if (err)
         io_remove(c, c->temp);
     return err;
@@ -189,7 +247,7 @@ int ofile_open(struct core *c, struct ofile *o, const char *target)
         err = temp_path(c, target, c->temp);
     if (err)
         return err;
-    o->handle = io_open(c, c->temp, QPYBAK_O_WRITE);
+    o->handle = open_temp(c, c->temp);
     return o->handle < 0 ? o->handle : 0;
 }
 
@@ -238,6 +296,7 @@ int ofile_commit(struct ofile *o, const char *target)
     if (!err)
         err = io_rename(c, c->temp, target);
     if (err) {
+        c->fail_path = target;
         temp_path(c, target, c->temp);
         io_remove(c, c->temp);
     }

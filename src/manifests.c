@@ -91,13 +91,15 @@ static int tee_read(void *ctx, void *buf, size_t len)
 
 static enum qpybak_mstate mstate_of(int err)
 {
-    if (err == 0)
-        return QPYBAK_MANIFEST_OK;
-    if (err == QPYBAK_ERR_NOENT || err == QPYBAK_ERR_NOTDIR)
-        return QPYBAK_MANIFEST_MISSING; /* NOTDIR: a file where its folder belongs */
-    if (err == QPYBAK_ERR_CORRUPT)
+    switch (err_class(err)) {
+    case ERR_NONE: return QPYBAK_MANIFEST_OK;
+    case ERR_ABSENT: return QPYBAK_MANIFEST_MISSING; /* NOTDIR: a file where its folder belongs */
+    case ERR_NOT_FILE:
+        /* A folder, link or FIFO where the manifest belongs holds no edit:
+         * it is as good as corrupt, and the next copy in line is used. */
         return QPYBAK_MANIFEST_CORRUPT;
-    return QPYBAK_MANIFEST_UNREADABLE;
+    default: return err == QPYBAK_ERR_CORRUPT ? QPYBAK_MANIFEST_CORRUPT : QPYBAK_MANIFEST_UNREADABLE;
+    }
 }
 
 enum qpybak_mstate manifest_check(struct core *c, const char *path, const char *compare_with,
@@ -117,8 +119,8 @@ enum qpybak_mstate manifest_check(struct core *c, const char *path, const char *
     t.same = false;
     t.handle = io_open(c, path, QPYBAK_O_READ);
     if (t.handle < 0) {
-        if (t.handle != QPYBAK_ERR_NOENT && t.handle != QPYBAK_ERR_NOTDIR && !c->result->error)
-            c->result->error = t.handle;
+        if (mstate_of(t.handle) == QPYBAK_MANIFEST_UNREADABLE)
+            note_error(c, t.handle, path);
         return mstate_of(t.handle);
     }
     if (compare_with) {
@@ -134,13 +136,15 @@ enum qpybak_mstate manifest_check(struct core *c, const char *path, const char *
     r->name_max = c->name_max;
     while ((err = qpybak_reader_next(r, &e)) == 1)
         (*entries)++;
+    if (err == 0)
+        index_note(c, path, *entries); /* sizes its index (index.c) */
     io_close(c, t.handle);
     if (t.other >= 0)
         io_close(c, t.other);
     if (same)
         *same = err == 0 && t.same;
-    if (err < 0 && !c->result->error && err != QPYBAK_ERR_CORRUPT)
-        c->result->error = err;
+    if (mstate_of(err) == QPYBAK_MANIFEST_UNREADABLE)
+        note_error(c, err, path);
     return mstate_of(err);
 }
 
@@ -196,10 +200,12 @@ bool entry_named(const struct qpybak_entry *a, const char *name, size_t len)
 }
 
 /*
- * A manifest is searched from where the last search stopped and wraps
- * around once: the user and backup manifests (and a FOTA journal) usually
- * list files in the same order, so a whole boot costs one pass over the
- * file searched, not one per look-up.
+ * With an index of the manifest in the spare work buffer (index.c), a
+ * look-up reads nothing: the first look-up builds it in one pass.  Without
+ * one (too small a buffer), the manifest is searched from where the last
+ * search stopped and wraps around once: the user and backup manifests (and
+ * a FOTA journal) usually list files in the same order, so a whole boot
+ * costs one pass over the file searched, not one per look-up.
  */
 int mfile_lookup(struct core *c, struct mfile *m, const char *path, const char *name, size_t len,
                  struct qpybak_entry *found)
@@ -208,6 +214,9 @@ int mfile_lookup(struct core *c, struct mfile *m, const char *path, const char *
     bool wrapped = false;
     int err;
 
+    err = index_lookup(c, m, path, name, len, found);
+    if (err != INDEX_NONE)
+        return err;
     if (m->handle < 0 || m->path != path) {
         err = mfile_open(c, m, path);
         if (err)
@@ -260,8 +269,10 @@ static void name_hashes(const char *name, size_t len, uint32_t *h1, uint32_t *h2
 void dedupe_reset(struct core *c)
 {
     uint32_t n = c->source_entries ? c->source_entries : 1;
-    size_t per = c->bloom_bits / n;
+    size_t per;
 
+    spare_split(c); /* the filter: sized to n, in front of the index */
+    per = c->bloom_bits / n;
     if (c->bloom)
         mem_zero(c->bloom, c->bloom_bits / 8);
     /* k = bits per entry * ln 2, the false-positive optimum, within 1..8 */

@@ -63,7 +63,7 @@ int qpybak_report_file(struct qpybak_report *rep, const struct qpybak_file_event
         jout_string(&o, qpybak_reason_text(ev->reason), str_len(qpybak_reason_text(ev->reason)));
     }
     member_crc(&o, ", \"expected\": ", valid, ev->expected_crc);
-    member_crc(&o, ", \"actual\": ", ev->has_actual, ev->actual_crc);
+    member_crc(&o, ", \"actual\": ", ev->has_actual && !ev->actual_crc_unknown, ev->actual_crc);
     if (valid && ev->has_expected_size) {
         jout_text(&o, ", \"size\": ");
         jout_u64(&o, ev->expected_size);

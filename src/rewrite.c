@@ -8,12 +8,6 @@
  */
 #include "core.h"
 
-static void note_error(struct core *c, int err)
-{
-    if (err && !c->result->error)
-        c->result->error = err;
-}
-
 /* Walks the manifest in use, dropping invalid and duplicate entries, asking
  * fn for each entry's value; writes each to w unless w is NULL.  Returns
  * how many entries fn changed, or an error. */
@@ -56,7 +50,7 @@ int manifest_changes(struct core *c, rewrite_fn fn, void *ctx)
 {
     int n = walk(c, fn, ctx, NULL);
 
-    note_error(c, n < 0 ? n : 0);
+    note_error(c, n < 0 ? n : 0, c->source_path);
     return n;
 }
 
@@ -66,8 +60,8 @@ int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx)
 
     err = ofile_open(c, &c->out, PATH_PRIMARY);
     if (err) {
+        note_error(c, err, c->fail_path);
         ofile_abort(&c->out, PATH_PRIMARY);
-        note_error(c, err);
         return err;
     }
     qpybak_writer_begin(&c->writer, ofile_write, &c->out);
@@ -76,7 +70,7 @@ int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx)
         err = qpybak_writer_end(&c->writer);
     if (err) {
         ofile_abort(&c->out, PATH_PRIMARY);
-        note_error(c, err);
+        note_error(c, err, PATH_PRIMARY);
         return err;
     }
     err = ofile_commit(&c->out, PATH_PRIMARY);
@@ -85,6 +79,6 @@ int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx)
         c->source_path = PATH_PRIMARY;
         err = copy_file(c, PATH_PRIMARY, PATH_SHADOW);
     }
-    note_error(c, err);
+    note_error(c, err, c->fail_path);
     return err;
 }

@@ -1,7 +1,7 @@
 /*
  * Carving the work buffer.  Everything a run needs lives here, sized from
  * the name limit; what is left over makes reads larger and the duplicate
- * check faster (docs/design.md, "Memory").
+ * check, the look-ups and the staging walk faster (docs/design.md, "Memory").
  */
 #include "core.h"
 #include "util.h"
@@ -82,7 +82,7 @@ struct core *core_init(const struct qpybak_config *cfg, struct qpybak_result *re
         free_at += ALIGN - skew;
 
     /* Shares of what is left beyond the minimum: larger file reads first,
-     * then larger manifest chunks; the rest is the duplicate-name filter. */
+     * then larger manifest chunks; the rest is the spare buffer. */
     extra = cfg->buffer_size - need;
     io = (IO_MIN + min_size(extra / 4, IO_MAX - IO_MIN)) & ~(size_t)(ALIGN - 1);
     chunk = (CHUNK_MIN + min_size(extra / 32, CHUNK_MAX - CHUNK_MIN)) & ~(size_t)(ALIGN - 1);
@@ -109,8 +109,17 @@ struct core *core_init(const struct qpybak_config *cfg, struct qpybak_result *re
     c->dir = (char *)take(&free_at, c->path_size);
     c->io = take(&free_at, io);
     c->io_size = io;
-    c->bloom = free_at < end ? free_at : NULL;
-    c->bloom_bits = free_at < end ? (size_t)(end - free_at) * 8u : 0;
+    /* The copy of the path behind result->error comes first out of what is
+     * spare: a minimum buffer reports the error without its path. */
+    if (free_at + c->path_size <= end)
+        c->err_path = (char *)take(&free_at, c->path_size);
+    /* The rest is the spare buffer: the duplicate filter and the manifest
+     * index, shared out by spare_split (index.c); the FOTA staging walk's
+     * name batches. */
+    c->spare = free_at < end ? free_at : NULL;
+    c->spare_size = free_at < end ? (size_t)(end - free_at) : 0;
+    c->bloom = NULL;
+    c->bloom_bits = 0;
     *err = 0;
     return c;
 }

@@ -1,0 +1,40 @@
+/*
+ * What a port error means.  Every procedure asks the same question of an
+ * error - is the thing absent, is something else in its place, may a later
+ * try succeed - and gets the same answer here.
+ */
+#include "core.h"
+#include "util.h"
+
+enum err_class err_class(int err)
+{
+    switch (err) {
+    case 0: return ERR_NONE;
+    case QPYBAK_ERR_NOENT:
+    case QPYBAK_ERR_NOTDIR: return ERR_ABSENT;
+    case QPYBAK_ERR_ISDIR:
+    case QPYBAK_ERR_LOOP:
+    case QPYBAK_ERR_INVAL: return ERR_NOT_FILE; /* the POSIX port: a FIFO or socket */
+    case QPYBAK_ERR_IO:
+    case QPYBAK_ERR_NOSPC:
+    case QPYBAK_ERR_BUSY: return ERR_PASSING;
+    default: return ERR_PERMANENT;
+    }
+}
+
+void note_error(struct core *c, int err, const char *path)
+{
+    size_t len;
+
+    if (err >= 0 || c->result->error)
+        return;
+    c->result->error = err;
+    if (path == NULL || c->err_path == NULL)
+        return;
+    len = str_len(path);
+    if (len + 1 > c->path_size)
+        len = c->path_size - 1;
+    mem_copy(c->err_path, path, len);
+    c->err_path[len] = '\0';
+    c->result->error_path = c->err_path;
+}

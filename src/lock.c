@@ -1,0 +1,72 @@
+/*
+ * One run at a time, and a clean start for it.  Every procedure holds the
+ * port's lock for its whole run (docs/design.md, "Concurrent runs"); the
+ * writing ones then clear what a cut run may have left under qpybak's own
+ * names before anything is written.
+ */
+#include "core.h"
+#include "util.h"
+
+int core_lock(struct core *c, int mode)
+{
+    int err;
+
+    if (c->port->lock == NULL)
+        return 0; /* the integrator serialises the runs */
+    err = c->port->lock(c->port->ctx, mode);
+    return err > 0 ? 0 : err;
+}
+
+void core_unlock(struct core *c)
+{
+    if (c->port->lock != NULL && c->port->unlock != NULL)
+        c->port->unlock(c->port->ctx);
+}
+
+/* Removes whatever is at path unless it is of the type that belongs there
+ * (want: QPYBAK_TYPE_FILE or _DIR; 0: nothing belongs there).  Removing a
+ * link or FIFO removes that name only.  Returns 1 when something went. */
+static int clear_unless(struct core *c, const char *path, int want)
+{
+    struct qpybak_stat st;
+    int err = io_stat(c, path, &st);
+
+    if (err_class(err) == ERR_ABSENT)
+        return 0;
+    if (!err && want != 0 && (int)st.type == want)
+        return 0;
+    if (!err)
+        err = io_remove(c, path);
+    if (err && err != QPYBAK_ERR_NOENT) {
+        /* A non-empty folder, say: reported with its path; the run goes
+         * on, and what needs this name reports its own failure. */
+        note_error(c, err, path);
+        return 0;
+    }
+    return err ? 0 : 1;
+}
+
+void cleanup_own_paths(struct core *c)
+{
+    static const char *const own_files[] = {PATH_PRIMARY, PATH_SHADOW, PATH_REPORT,
+                                            PATH_JOURNAL};
+    struct qpybak_result *res = c->result;
+    unsigned i;
+
+    /* /usr/.qpybak is qpybak's own folder: a file or link there is not. */
+    if (clear_unless(c, PATH_QPYBAK_DIR, QPYBAK_TYPE_DIR))
+        res->stale_temps++;
+    for (i = 0; i < sizeof own_files / sizeof own_files[0]; i++) {
+        if (temp_path(c, own_files[i], c->temp) == 0)
+            res->stale_temps += (uint32_t)clear_unless(c, c->temp, 0);
+        /* Only a regular file can be one of qpybak's files; a folder, link
+         * or FIFO there would make every later replacement fail. */
+        res->stale_temps += (uint32_t)clear_unless(c, own_files[i], QPYBAK_TYPE_FILE);
+    }
+    /* The installs' temporary names in the folders qpybak itself writes:
+     * the shadow's copy and a top-level file's. */
+    if (install_temp_path(c, PATH_SHADOW, c->temp) == 0)
+        res->stale_temps += (uint32_t)clear_unless(c, c->temp, 0);
+    if (install_temp_path(c, PATH_PRIMARY, c->temp) == 0)
+        res->stale_temps += (uint32_t)clear_unless(c, c->temp, 0);
+}
