@@ -7,7 +7,6 @@
  */
 #include "cli.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,59 +99,72 @@ static int apply_error(const struct opts *o, const char *stage_dir,
     return EXIT_USAGE;
 }
 
-int cmd_fota_apply(const struct opts *o)
+/* The staging folder's device path ("/usr/.updater"), or NULL after the
+ * message.  It must exist and lie inside USR_DIR, and its device path is
+ * written into the journal as every file's "from": a name the core could
+ * not take back is refused here, in words, before anything is written. */
+static char *stage_path(const struct opts *o, const char *stage_dir)
 {
-    struct qpybak_posix px;
-    struct qpybak_config cfg;
-    struct qpybak_fota_result res;
     enum qpybak_reason why;
-    char *stage_dir, *stage;
-    int status, err;
+    char *stage;
 
-    stage_dir = o->nargs ? strdup(o->args[0]) : join(o->usr, "/.updater");
-    if (stage_dir == NULL)
-        return cli_error("fota apply", NULL, syserr(ENOMEM));
-    status = need_dir(NULL, stage_dir);
-    if (status) {
-        free(stage_dir);
-        return status;
-    }
+    if (need_dir(NULL, stage_dir))
+        return NULL;
     stage = device_path(o->usr, stage_dir);
     if (stage == NULL) {
-        status = cli_error(NULL, stage_dir,
-                           "the staging folder must be inside USR_DIR (boot finishes an "
-                           "interrupted update from it)");
-        free(stage_dir);
-        return status;
+        cli_error(NULL, stage_dir,
+                  "the staging folder must be inside USR_DIR (boot finishes an interrupted "
+                  "update from it)");
+        return NULL;
     }
-    /* Its device path is written into the journal as every file's
-     * "from": a name the core could not take back is refused here, in
-     * words, before anything is locked or written. */
     why = qpybak_name_check(stage, strlen(stage), 0);
     if (why != QPYBAK_REASON_NONE) {
-        status = refuse_stage(stage_dir, why);
-        free(stage_dir);
+        refuse_stage(stage_dir, why);
         free(stage);
-        return status;
+        return NULL;
     }
-    status = open_roots(&px, o->usr, o->bak);
-    if (status) {
-        free(stage_dir);
-        free(stage);
-        return status;
-    }
+    return stage;
+}
+
+static int apply(const struct opts *o, struct qpybak_posix *px, const char *stage_dir,
+                 const char *stage)
+{
+    struct qpybak_config cfg;
+    struct qpybak_fota_result res;
+    int err;
+
     memset(&cfg, 0, sizeof(cfg));
-    cfg.port = &px.port;
+    cfg.port = &px->port;
     cfg.buffer = cli_work(&cfg.buffer_size);
     cfg.on_update = on_update;
     cfg.keep_last_good = o->keep_last_good;
     memset(&res, 0, sizeof(res));
     err = qpybak_fota_apply(&cfg, stage, &res);
+    /* A journal that stays is an apply that ran and is not finished: its
+     * outcome, not a usage error. */
+    if (res.refused != QPYBAK_REASON_NONE || (err < 0 && !res.pending))
+        return apply_error(o, stage_dir, &res, err);
+    if (res.error == 0 && err < 0) {
+        res.error = err;
+        res.error_path = NULL;
+    }
+    return report(o, &res);
+}
+
+int cmd_fota_apply(const struct opts *o)
+{
+    struct qpybak_posix px;
+    char *stage_dir, *stage;
+    int status;
+
+    /* The roots first: every other check relies on them. */
+    status = open_roots(&px, o->usr, o->bak);
+    if (status)
+        return status;
+    stage_dir = o->nargs ? xstrdup(o->args[0]) : join(o->usr, "/.updater");
+    stage = stage_path(o, stage_dir);
+    status = stage ? apply(o, &px, stage_dir, stage) : EXIT_USAGE;
     qpybak_posix_close(&px);
-    if (err < 0 || res.refused != QPYBAK_REASON_NONE)
-        status = apply_error(o, stage_dir, &res, err);
-    else
-        status = report(o, &res);
     free(stage_dir);
     free(stage);
     return status;

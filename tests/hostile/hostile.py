@@ -1062,6 +1062,408 @@ def case_enospc_real(d):
     check(open(os.path.join(mnt, "main.py"), "rb").read() == d.APP["main.py"], "not restored")
 
 
+# ------------------------------------------------------ the command itself
+
+
+def need_root(why):
+    if os.geteuid() != 0:
+        raise Skip("needs root (%s); run the test as root to include it" % why)
+
+
+def temps(root):
+    """Every leftover temporary name under root."""
+    return sorted(os.path.relpath(os.path.join(p, n), root) for p, ds, fs in os.walk(root)
+                  for n in ds + fs if n.endswith(".qpybak-tmp"))
+
+
+def many_files(n):
+    return {"f/%04d.py" % i: b"# factory copy %d\n" % i + b"x = %d\n" % i * (i % 7) for i in range(n)}
+
+
+def check_factory(d, app, what):
+    for rel, data in app.items():
+        p = d.u(rel)
+        check(os.path.isfile(p) and not os.path.islink(p) and open(p, "rb").read() == data,
+              "%s: %s does not hold its factory content" % (what, rel))
+    check(not temps(d.usr), "%s: temporary files left: %s" % (what, temps(d.usr)[:5]))
+
+
+def one_error(err, *words):
+    text = err.decode("utf-8", "replace")
+    lines = text.strip().splitlines()
+    check(len(lines) == 1 and all(w in lines[0] for w in words),
+          "expected one stderr line with %r, got %r" % (words, text))
+    return lines[0]
+
+
+def case_crc_fifo(d):
+    """crc on a FIFO (no writer): refused at once, never blocks."""
+    fifo = os.path.join(d.work, "fifo")
+    os.mkfifo(fifo)
+    rc, out, err, _, _, _ = d.run("crc", fifo, timeout=10, expect=1)
+    one_error(err, fifo, "not a regular file")
+    check(out == b"", "a line for a FIFO: %r" % out)
+    # the files around it still get their lines
+    f = os.path.join(d.work, "f")
+    d.put(f, b"hello\n")
+    rc, out, err, _, _, _ = d.run("crc", f, fifo, f, timeout=10, expect=1)
+    check(out.count(hexcrc(b"hello\n").encode()) == 2, "lines of the regular files: %r" % out)
+
+
+def case_crc_dev_zero(d):
+    """crc on /dev/zero ends at once (a device is not read), and on a
+    folder says what it is."""
+    rc, out, err, _, _, _ = d.run("crc", "/dev/zero", timeout=10, expect=1)
+    one_error(err, "/dev/zero", "not a regular file")
+    rc, out, err, _, _, _ = d.run("crc", d.work, timeout=10, expect=1)
+    one_error(err, "not a regular file")
+    link = os.path.join(d.work, "zero")
+    os.symlink("/dev/zero", link)
+    rc, out, err, _, _, _ = d.run("crc", link, timeout=10, expect=1)
+    one_error(err, "not a regular file")
+
+
+def reader_gone(d, args, nbytes=1, timeout=120):
+    """Runs the command with stdout into a pipe whose reader takes nbytes
+    and goes away (qpybak ... | head -c1); returns (status, stderr)."""
+    cmd = d.wrapper + [d.binary] + list(args)
+    err_path = os.path.join(d.work, "stderr")
+    with open(err_path, "wb") as fe:
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=fe, stdin=subprocess.DEVNULL,
+                             start_new_session=True)
+        p.stdout.read(nbytes)
+        p.stdout.close()
+        try:
+            rc = p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, 9)
+            raise Fail("qpybak %s: no end after its reader went away" % " ".join(args))
+    d.runs += 1
+    err = open(err_path, "rb").read()
+    check(rc >= 0, "qpybak %s: killed by signal %d after its reader went away" % (" ".join(args), -rc))
+    return rc, err
+
+
+def case_sigpipe_boot(d):
+    """qpybak boot -v | head -c1 over 3,000 damaged files: boot is not killed
+    by SIGPIPE; it restores every file, prints nothing more, and exits 2 with
+    one line naming stdout."""
+    app = many_files(3000)
+    d.factory(app=app)
+    for i, rel in enumerate(app):
+        if i % 2:
+            os.remove(d.u(rel))
+        else:
+            d.put(d.u(rel), b"damaged\n")
+    bak0 = listing(d.bak)
+    rc, err = reader_gone(d, ["boot", "-v", "--usr", d.usr, "--bak", d.bak])
+    check(rc == 2, "boot with its reader gone: exit %d, expected 2 (stderr %r)" % (rc, err))
+    one_error(err, "stdout", "broken pipe")
+    check(listing(d.bak) == bak0, "the backup partition changed")
+    check_factory(d, app, "boot whose reader went away")
+    d.status(expect=0)
+    # the same for --json, for status (which stops early) and for crc
+    for rel in list(app)[:50]:
+        os.remove(d.u(rel))
+    rc, err = reader_gone(d, ["boot", "--json", "--usr", d.usr, "--bak", d.bak])
+    check(rc == 2, "boot --json with its reader gone: exit %d" % rc)
+    one_error(err, "stdout")
+    check_factory(d, app, "boot --json whose reader went away")
+    rc, err = reader_gone(d, ["status", "-v", "--usr", d.usr, "--bak", d.bak])
+    check(rc == 2, "status with its reader gone: exit %d" % rc)
+    one_error(err, "stdout", "broken pipe")
+    rc, err = reader_gone(d, ["crc"] + [d.u(rel) for rel in app])
+    check(rc == 2, "crc with its reader gone: exit %d" % rc)
+    one_error(err, "stdout", "broken pipe")
+    check(listing(d.bak) == bak0, "the backup partition changed")
+
+
+def unprivileged(d):
+    """From here on the command runs as nobody: the work tree is opened up
+    for it (mkdtemp makes it 0700) and the user partition given to it."""
+    need_root("setpriv to an unprivileged user")
+    if shutil.which("setpriv") is None:
+        raise Skip("setpriv (util-linux) not installed")
+    os.chmod(d.work, 0o755)
+    os.chmod(d.dev, 0o755)
+    for p, ds, fs in os.walk(d.usr):
+        for n in ds + fs:
+            os.lchown(os.path.join(p, n), 65534, 65534)
+    os.chown(d.usr, 65534, 65534)
+    d.wrapper = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + d.wrapper
+
+
+def case_bak_unreadable(d):
+    """A backup partition the run cannot open is named as such - not the
+    user partition - with the reason; and the other way round."""
+    d.factory()
+    unprivileged(d)
+    d.boot(expect=0)
+    os.chmod(d.bak, 0o700)
+    for cmd in ("boot", "status"):
+        rc, out, err, _, _, _ = d.run(cmd, "--usr", d.usr, "--bak", d.bak, expect=2)
+        line = one_error(err, d.bak + ": permission denied")
+        check(d.usr not in line, "%s blames the user partition: %s" % (cmd, line))
+    rc, out, err, _, _, _ = d.run("fota", "apply", "--usr", d.usr, "--bak", d.bak, d.usr, expect=2)
+    os.chmod(d.bak, 0o755)
+    os.chmod(d.usr, 0o700)
+    os.chown(d.usr, 0, 0)
+    rc, out, err, _, _, _ = d.boot(expect=2)
+    one_error(err, d.usr + ": permission denied")
+
+
+def case_bind_bak_as_usr(d):
+    """mount --bind BAK X; qpybak boot --usr X --bak BAK: the same directory
+    under another path, refused (and nothing written to BAK); so are BAK's
+    parent and a folder of BAK reached through a bind mount."""
+    need_root("mount --bind")
+    d.factory()
+    os.remove(d.u("main.py"))
+    mnt = os.path.join(d.dev, "mnt")
+    os.makedirs(mnt)
+    d.mount("--bind", d.bak, mnt)
+    for usr in (mnt, os.path.join(mnt, "usr")):
+        for args in (("boot",), ("status",), ("fota", "apply")):
+            rc, out, err, _, _, _ = d.run(*(args + ("--usr", usr, "--bak", d.bak)), expect=2)
+            one_error(err, "--usr " + usr, "--bak")
+        rc, out, err, _, _, _ = d.run("calc", "--usr", usr, "--bak", d.bak, "/usr/main.py", expect=2)
+        one_error(err, "--usr " + usr)
+    # BAK given through the bind mount of its parent, USR the real one inside it
+    up = os.path.join(d.work, "up")
+    os.makedirs(up)
+    d.mount("--bind", d.dev, up)
+    rc, out, err, _, _, _ = d.run("boot", "--usr", os.path.join(up, "bak"), "--bak", d.bak, expect=2)
+    one_error(err, "--bak")
+    rc, out, err, _, _, _ = d.run("boot", "--usr", d.usr, "--bak", os.path.join(up, "usr"), expect=2)
+    one_error(err, "--bak")
+    # apart: still works
+    d.boot(expect=0)
+
+
+def staging_refused(d, stage, *words):
+    before = listing(d.usr)
+    rc, out, err, _, _, _ = d.run("fota", "apply", "--usr", d.usr, "--bak", d.bak, stage, expect=2)
+    line = one_error(err, *words)
+    check(listing(d.usr) == before, "a refused staging folder changed the user partition")
+    return line
+
+
+def case_staging_folder_refused(d):
+    """An unusable staging folder names itself and says why; nothing is
+    written or deleted."""
+    d.factory()
+    # qpybak's own folder
+    os.makedirs(d.u(".qpybak/x"), exist_ok=True)
+    d.put(d.u(".qpybak/x/main.py"), b"print('v2')\n")
+    staging_refused(d, d.u(".qpybak"), "/.qpybak", "not a staging folder", "reserved")
+    staging_refused(d, d.u(".qpybak/x"), "not a staging folder", "reserved")
+    shutil.rmtree(d.u(".qpybak/x"))
+    # a newline in its name: named escaped, never raw
+    nl = d.u("up\ndate")
+    d.put(os.path.join(nl, "main.py"), b"print('v2')\n")
+    line = staging_refused(d, nl, "up\\x0adate", "not a staging folder", "invalid name")
+    shutil.rmtree(nl)
+    # a device path over 255 bytes
+    deep = d.u(os.path.join("s" * 200, "t" * 60))
+    d.put(os.path.join(deep, "main.py"), b"print('v2')\n")
+    staging_refused(d, deep, "not a staging folder", "name too long")
+    shutil.rmtree(d.u("s" * 200))
+    check(open(d.u("main.py"), "rb").read() == d.APP["main.py"], "main.py changed")
+
+
+def case_staging_folder_holds_tracked(d):
+    """qpybak fota apply USR/lib, a folder of tracked files: refused, and
+    not one of its files deleted (the journal's "from" would name them)."""
+    d.factory()
+    d.put(d.u("lib/extra.txt"), b"untracked\n")
+    staging_refused(d, d.u("lib"), d.u("lib"), "not a staging folder: holds tracked files")
+    check(open(d.u("lib/net.py"), "rb").read() == d.APP["lib/net.py"], "lib/net.py changed")
+    d.both(expect=0)
+
+
+def spawn(d, *args):
+    cmd = d.wrapper + [d.binary] + list(args)
+    out = tempfile.TemporaryFile(dir=d.work)
+    err = tempfile.TemporaryFile(dir=d.work)
+    p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True)
+    return p, out, err
+
+
+def reap(d, run, expect, timeout=300):
+    p, out, err = run
+    try:
+        rc = p.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, 9)
+        raise Fail("a concurrent run did not end in %d s (deadlock?)" % timeout)
+    d.runs += 1
+    out.seek(0)
+    err.seek(0)
+    o, e = out.read(), err.read()
+    check(rc in expect, "a concurrent run: exit %d, expected %s\n--- stdout ---\n%s\n--- stderr ---\n%s"
+          % (rc, expect, o[:2000].decode(errors="replace"), e[:2000].decode(errors="replace")))
+    lines = e.decode(errors="replace").strip().splitlines()
+    check(all("waiting for another qpybak run" in l for l in lines),
+          "a concurrent run's stderr: %r" % lines)
+    return o
+
+
+def case_concurrent_boots(d):
+    """Two (then four) boots at once on the same tree with 2,000 damaged
+    files: both end cleanly, one waits for the other, and every file ends
+    with its factory content, no temporary file left."""
+    app = many_files(2000)
+    d.factory(app=app)
+    bak0 = listing(d.bak)
+    for n in (2, 4):
+        for i, rel in enumerate(app):
+            d.put(d.u(rel), b"damaged %d\n" % i)
+        runs = [spawn(d, "boot", "--usr", d.usr, "--bak", d.bak) for _ in range(n)]
+        outs = [reap(d, r, (0,)) for r in runs]
+        check(listing(d.bak) == bak0, "the backup partition changed")
+        check_factory(d, app, "%d boots at once" % n)
+        restored = sum(int(o.split(b"entries: ")[1].split(b" ok, ")[1].split(b" ")[0]) for o in outs)
+        check(restored == len(app), "%d boots at once restored %d files in all, not %d"
+              % (n, restored, len(app)))
+    # boot, status and calc at once: each sees a whole tree
+    for i, rel in enumerate(app):
+        if i % 3 == 0:
+            os.remove(d.u(rel))
+    runs = [spawn(d, "boot", "--usr", d.usr, "--bak", d.bak),
+            spawn(d, "status", "--usr", d.usr, "--bak", d.bak),
+            spawn(d, "calc", "--usr", d.usr, "/usr/f/0001.py"),
+            spawn(d, "boot", "--usr", d.usr, "--bak", d.bak)]
+    for r in runs:
+        reap(d, r, (0, 1))
+    check_factory(d, app, "boot, status and calc at once")
+    d.status(expect=0)
+
+
+def link_to_bak(d, usr_rel, bak_rel):
+    p = d.u(usr_rel)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    if os.path.lexists(p):
+        os.remove(p)
+    os.link(d.b(bak_rel), p)
+
+
+def case_hardlink_calc_temp(d):
+    """A leftover USR/checksum.json.qpybak-tmp that is a hard link to
+    BAK/checksum.json: calc must not write through it (the harness checks
+    BAK) and must succeed."""
+    d.factory()
+    d.put(d.u("apn_cfg.json"), b'{"apn": "edited"}\n')
+    for rel in ("checksum.json.qpybak-tmp", ".qpybak/checksum.json.qpybak-tmp", ".qpybak-tmp",
+                ".qpybak/.qpybak-tmp"):
+        link_to_bak(d, rel, "checksum.json")
+    rc, out, err, _, _, _ = d.run("calc", "--usr", d.usr, "--bak", d.bak, "/usr/apn_cfg.json", expect=0)
+    check(hexcrc(b'{"apn": "edited"}\n') in open(d.u("checksum.json")).read(), "the edit not recorded")
+    d.both(expect=0)
+
+
+def case_hardlink_boot_shadow_repair(d):
+    """Boot repairing the shadow with its temporary names hard links to
+    BAK files: BAK unchanged, the shadow repaired."""
+    d.factory()
+    d.put(d.u(".qpybak/checksum.json"), "[{")
+    link_to_bak(d, ".qpybak/.qpybak-tmp", "checksum.json")
+    link_to_bak(d, ".qpybak/checksum.json.qpybak-tmp", "backup_restore.json")
+    link_to_bak(d, ".qpybak/boot.json.qpybak-tmp", "usr/main.py")
+    rc, out, err, doc, _, _ = d.boot("--json", expect=0)
+    check(open(d.u(".qpybak/checksum.json"), "rb").read() == open(d.u("checksum.json"), "rb").read(),
+          "the shadow not repaired")
+    # a restore, its temporary name (DIR/.qpybak-tmp) a link to the backup copy
+    os.remove(d.u("lib/net.py"))
+    link_to_bak(d, "lib/.qpybak-tmp", "usr/lib/net.py")
+    link_to_bak(d, ".qpybak-tmp", "usr/main.py")
+    d.put(d.u("main.py"), b"damaged\n")
+    d.boot(expect=0)
+    check_factory(d, d.APP, "restores through linked temporary names")
+
+
+def write_journal(d, rels, stage=".updater"):
+    ents = []
+    for r in rels:
+        data = open(d.u(os.path.join(stage, r)), "rb").read()
+        ents.append({"name": "/usr/" + r, "crc32": hexcrc(data), "size": len(data),
+                     "from": "/usr/%s/%s" % (stage, r)})
+    d.put(d.u(".qpybak/fota.json"), d.manifest(ents))
+
+
+def case_hardlink_boot_pending_journal(d):
+    """Boot finishing an interrupted update while every temporary name it
+    uses is a hard link to a BAK file: BAK unchanged, the update in."""
+    d.factory()
+    d.put(d.u(".updater/main.py"), b"print('v2')\n")
+    d.put(d.u(".updater/lib/net.py"), b"import socket  # v2\n")
+    write_journal(d, ["main.py", "lib/net.py"])
+    for rel, target in ((".qpybak-tmp", "usr/main.py"), ("lib/.qpybak-tmp", "usr/lib/net.py"),
+                        ("checksum.json.qpybak-tmp", "checksum.json"),
+                        (".qpybak/checksum.json.qpybak-tmp", "checksum.json"),
+                        (".qpybak/.qpybak-tmp", "checksum.json"),
+                        (".qpybak/fota.json.qpybak-tmp", "backup_restore.json"),
+                        (".qpybak/boot.json.qpybak-tmp", "usr/apn_cfg.json")):
+        link_to_bak(d, rel, target)
+    rc, out, err, _, _, _ = d.status(expect=(0, 1))
+    check(b"pending" in out and b"finished" not in out,
+          "status with a pending journal must say it is pending: %r" % out)
+    d.boot(expect=0)
+    check(open(d.u("main.py"), "rb").read() == b"print('v2')\n", "the update not finished")
+    check(open(d.u("lib/net.py"), "rb").read() == b"import socket  # v2\n", "the update not finished")
+    check(not os.path.exists(d.u(".qpybak/fota.json")), "the journal stayed")
+    check(not temps(d.usr), "temporary files left: %s" % temps(d.usr))
+    d.both(expect=0)
+
+
+def case_hardlink_fota_apply(d):
+    """fota apply with USR/.qpybak-tmp and USR/.qpybak/fota.json.qpybak-tmp
+    (and the other temporary names) hard links to BAK files."""
+    d.factory()
+    d.put(d.u(".updater/main.py"), b"print('v2')\n")
+    d.put(d.u(".updater/lib/net.py"), b"import socket  # v2\n")
+    for rel, target in ((".qpybak-tmp", "usr/main.py"),
+                        (".qpybak/fota.json.qpybak-tmp", "checksum.json"),
+                        ("lib/.qpybak-tmp", "usr/lib/net.py"),
+                        ("checksum.json.qpybak-tmp", "checksum.json"),
+                        (".qpybak/checksum.json.qpybak-tmp", "backup_restore.json"),
+                        (".qpybak/.qpybak-tmp", "usr/apn_cfg.json")):
+        link_to_bak(d, rel, target)
+    d.run("fota", "apply", "--usr", d.usr, "--bak", d.bak, expect=0)
+    check(open(d.u("main.py"), "rb").read() == b"print('v2')\n", "main.py not updated")
+    check(not temps(d.usr), "temporary files left: %s" % temps(d.usr))
+    d.both(expect=0)
+
+
+def case_fota_enospc_pending(d):
+    """An update that does not fit (staging plus the installed copy need
+    twice the room): apply says it stays pending; every later boot still
+    checks and restores the files, and finishes the update once there is
+    room."""
+    need_root("a small tmpfs")
+    big = os.urandom(96 << 10)
+    d.factory()
+    mnt = tmpfs(d, "256k")
+    shutil.copytree(d.usr, mnt, dirs_exist_ok=True)
+    d.usr_arg = mnt
+    d.put(os.path.join(mnt, ".updater/big.bin"), big)
+    d.put(os.path.join(mnt, ".updater/main.py"), b"print('v2')\n")
+    filler = os.path.join(mnt, "filler")
+    d.put(filler, b"\0" * (100 << 10))
+    rc, out, err, _, _, _ = d.run("fota", "apply", "--usr", mnt, "--bak", d.bak, expect=1)
+    check(b"pending" in out, "apply must say the update stays pending: %r" % out)
+    os.remove(os.path.join(mnt, "apn_cfg.json"))
+    for i in range(2):
+        rc, out, err, doc, _, _ = d.boot("--json", expect=1)
+        check(sum(counts(doc).values()) == len(d.APP), "boot %d checked %s" % (i + 1, counts(doc)))
+        check(os.path.exists(os.path.join(mnt, "apn_cfg.json")), "a deleted file not restored")
+    rc, out, err, _, _, _ = d.status(expect=(0, 1))
+    check(b"pending" in out, "status must report the pending update: %r" % out)
+    os.remove(filler)
+    d.boot(expect=0)
+    check(open(os.path.join(mnt, "big.bin"), "rb").read() == big, "the update not finished")
+    check(not os.path.exists(os.path.join(mnt, ".qpybak/fota.json")), "the journal stayed")
+
+
 # ------------------------------------------------------------ self-test
 
 
