@@ -1366,9 +1366,11 @@ def case_hardlink_boot_shadow_repair(d):
     BAK files: BAK unchanged, the shadow repaired."""
     d.factory()
     d.put(d.u(".qpybak/checksum.json"), "[{")
-    link_to_bak(d, ".qpybak/.qpybak-tmp", "checksum.json")
+    # (each link to a file whose bytes differ from what boot writes there:
+    # BAK/checksum.json is byte for byte the user manifest)
+    link_to_bak(d, ".qpybak/.qpybak-tmp", "usr/main.py")
     link_to_bak(d, ".qpybak/checksum.json.qpybak-tmp", "backup_restore.json")
-    link_to_bak(d, ".qpybak/boot.json.qpybak-tmp", "usr/main.py")
+    link_to_bak(d, ".qpybak/boot.json.qpybak-tmp", "usr/lib/net.py")
     rc, out, err, doc, _, _ = d.boot("--json", expect=0)
     check(open(d.u(".qpybak/checksum.json"), "rb").read() == open(d.u("checksum.json"), "rb").read(),
           "the shadow not repaired")
