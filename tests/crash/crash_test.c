@@ -22,7 +22,23 @@
  * verified content and report what failed; a clean boot afterwards must
  * reach the reference state.
  *
+ * Stale temporaries: scenes that start with leftovers at every temporary
+ * name qpybak uses - files, hard links to /bak and to tracked files, empty
+ * directories - are swept the same way; an uninterrupted run from such a
+ * scene must reach the state the scene without them reaches.
+ *
+ * The lock and the port contract, after every run (cut, faulty or clean):
+ * the lock was taken before the first port call and released after the
+ * last (exclusive for boot, calc and FOTA apply), no handle is left open,
+ * nothing under /bak was touched, no breach counted by the RAM port.  A
+ * run started while another holds the lock returns QPYBAK_ERR_BUSY having
+ * made no port call but lock.
+ *
  * Usage: crash_test                 every sweep, with counts
+ *        crash_test --quick         the single-cut, fault and lock sweeps
+ *                                   (no double cuts)
+ *        crash_test --no-lock       every sweep on a port without lock
+ *                                   operations (lock checks skipped)
  *        crash_test SCENARIO N V    replays one cut (V: drop|keep|torn) or
  *                                   one fault (V: eio-once|eio-always|
  *                                   enospc-once|enospc-always|short-read)
@@ -55,6 +71,7 @@ struct fault {
     unsigned long count;  /* operations counted so far */
     int error;            /* the error injected */
     bool fired;
+    enum ram_op fired_op; /* the call that failed first */
     struct dirty dirty[MAX_DIRTY];
     int n_dirty;
 };
@@ -138,6 +155,8 @@ static int fault_hook(void *ctx, enum ram_op op, const char *path, const char *p
             return 0;
         }
         if (f->count == f->target || (f->mode == F_ERR_ALWAYS && f->count > f->target)) {
+            if (!f->fired)
+                f->fired_op = op;
             f->fired = true;
             return f->error;
         }
@@ -276,13 +295,18 @@ static void factory(struct ram_port *ram)
 
 /* ------------------------------------------------------------- scenarios */
 
-enum op_kind { OP_BOOT, OP_CALC, OP_FOTA };
+enum op_kind { OP_BOOT, OP_CALC, OP_FOTA, OP_STATUS };
+
+static const char *const op_names[] = {"boot", "calc", "fota apply", "status"};
 
 struct scenario {
     const char *name;
     enum op_kind op;
     void (*setup)(struct ram_port *ram);
     bool keep_last_good;
+    /* the same scene without stale temporaries (NULL: none), whose
+     * uninterrupted outcome this one must reach */
+    void (*base)(struct ram_port *ram);
 };
 
 /* (a) several files restored, one subdirectory deleted, user manifest gone */
@@ -340,15 +364,131 @@ static void setup_fota(struct ram_port *ram)
     ram_port_put_str(ram, "/usr/.updater/plugins/extra.py", "X = 1\n");
 }
 
+/*
+ * Stale temporaries: what cut runs (or a hostile application, issue 8) can
+ * leave at every temporary name qpybak uses.  Each must be cleared away
+ * before its name is written, and nothing may be written through it: some
+ * are hard links to /bak files or to a tracked file (a write through one
+ * would change /bak or the tracked file, which the invariants catch).
+ */
+static void stale_temps(struct ram_port *ram, bool dirs)
+{
+    /* NAME.qpybak-tmp of qpybak's own files */
+    if (dirs)
+        ram_port_mkdirs(ram, "/usr/checksum.json.qpybak-tmp");
+    else
+        ram_port_link(ram, "/bak/checksum.json", "/usr/checksum.json.qpybak-tmp");
+    ram_port_put_str(ram, "/usr/.qpybak/checksum.json.qpybak-tmp", "[{\"name\": \"/usr/ma");
+    ram_port_link(ram, "/bak/backup_restore.json", "/usr/.qpybak/boot.json.qpybak-tmp");
+    ram_port_put_str(ram, "/usr/.qpybak/fota.json.qpybak-tmp",
+                     "[{\"name\": \"/usr/main.py\", \"crc32\": \"0x1");
+    /* DIR/.qpybak-tmp of installs and copies: in /usr/.qpybak (the shadow
+     * copy), in /usr, in a folder of tracked files */
+    if (dirs) {
+        ram_port_mkdirs(ram, "/usr/.qpybak/.qpybak-tmp");
+        ram_port_mkdirs(ram, "/usr/.qpybak-tmp");
+        ram_port_mkdirs(ram, "/usr/lib/.qpybak-tmp");
+    } else {
+        ram_port_link(ram, "/bak/usr/main.py", "/usr/.qpybak/.qpybak-tmp");
+        ram_port_put_str(ram, "/usr/.qpybak-tmp", "half a cop");
+        ram_port_link(ram, "/usr/lib/util.py", "/usr/lib/.qpybak-tmp");
+    }
+}
+
+/* (f) boot: primary gone (shadow valid), main.py edited, apn_cfg.json and
+ * lib/net.py deleted (lib/ kept: its temporary name is in the way) */
+static void setup_restore_lib_kept(struct ram_port *ram)
+{
+    factory(ram);
+    ram_port_delete(ram, "/usr/checksum.json");
+    ram_port_delete(ram, "/usr/lib/net.py");
+    ram_port_put_str(ram, "/usr/main.py", "import os\nos.remove('/usr')\n");
+    ram_port_delete(ram, "/usr/apn_cfg.json");
+}
+
+static void setup_stale_temps(struct ram_port *ram)
+{
+    setup_restore_lib_kept(ram);
+    stale_temps(ram, false);
+}
+
+/* (g) the same with both user manifests gone (the shadow is written from
+ * the factory manifest too) and empty directories at the temporary names */
+static void setup_restore_lib_kept_both_gone(struct ram_port *ram)
+{
+    setup_restore_lib_kept(ram);
+    ram_port_delete(ram, "/usr/.qpybak/checksum.json");
+}
+
+static void setup_stale_temp_dirs(struct ram_port *ram)
+{
+    setup_restore_lib_kept_both_gone(ram);
+    stale_temps(ram, true);
+}
+
+/* (h) calc and FOTA apply over the stale temporaries (each runs the
+ * clean-up itself, right after taking the lock) */
+static void setup_stale_temps_calc(struct ram_port *ram)
+{
+    setup_calc(ram);
+    stale_temps(ram, false);
+}
+
+static void setup_stale_temps_fota(struct ram_port *ram)
+{
+    setup_fota(ram);
+    stale_temps(ram, false);
+    /* FOTA apply writes /usr/plugins/extra.py: a folder it creates */
+}
+
+static void setup_stale_temps_fota_good(struct ram_port *ram)
+{
+    setup_stale_temps_fota(ram);
+    /* the last-known-good folder of an earlier apply */
+    ram_port_link(ram, "/bak/usr/main.py", "/usr/.qpybak/good/.qpybak-tmp");
+    ram_port_mkdirs(ram, "/usr/.qpybak/good/lib/.qpybak-tmp");
+}
+
+static void setup_fota_good_dirs(struct ram_port *ram)
+{
+    setup_fota(ram);
+    ram_port_mkdirs(ram, "/usr/.qpybak/good/lib");
+}
+
 static const struct scenario scenarios[] = {
-    {"restore", OP_BOOT, setup_restore, false},
-    {"restore-both-manifests-gone", OP_BOOT, setup_restore_both_gone, false},
-    {"torn-primary", OP_BOOT, setup_torn_primary, false},
-    {"calc", OP_CALC, setup_calc, false},
-    {"fota", OP_FOTA, setup_fota, false},
-    {"fota-last-good", OP_FOTA, setup_fota, true},
+    {"restore", OP_BOOT, setup_restore, false, NULL},
+    {"restore-both-manifests-gone", OP_BOOT, setup_restore_both_gone, false, NULL},
+    {"torn-primary", OP_BOOT, setup_torn_primary, false, NULL},
+    {"calc", OP_CALC, setup_calc, false, NULL},
+    {"fota", OP_FOTA, setup_fota, false, NULL},
+    {"fota-last-good", OP_FOTA, setup_fota, true, NULL},
+    {"stale-temps", OP_BOOT, setup_stale_temps, false, setup_restore_lib_kept},
+    {"stale-temp-dirs", OP_BOOT, setup_stale_temp_dirs, false, setup_restore_lib_kept_both_gone},
+    {"stale-temps-calc", OP_CALC, setup_stale_temps_calc, false, setup_calc},
+    {"stale-temps-fota", OP_FOTA, setup_stale_temps_fota, false, setup_fota},
+    {"stale-temps-fota-last-good", OP_FOTA, setup_stale_temps_fota_good, true, setup_fota_good_dirs},
 };
 #define N_SCENARIOS (sizeof scenarios / sizeof scenarios[0])
+
+/* --no-lock: a port without lock operations (the integrator guarantees
+ * one run at a time); the lock checks are skipped. */
+static bool no_lock;
+
+/* Every run starts on a port as a device has it after a reset: knobs of
+ * the contract, /bak read-only (the helpers still write it), no lock held
+ * by anyone, counters at zero. */
+static void prep(struct ram_port *ram)
+{
+    ram_port_power_cut(ram);
+    if (no_lock) {
+        ram->port.lock = NULL;
+        ram->port.unlock = NULL;
+    }
+    ram->max_open = 5;
+    ram->bak_readonly = true;
+    ram->other_lock = 0;
+    ram_port_reset_stats(ram);
+}
 
 static int run_op(struct ram_port *ram, enum op_kind op, struct qpybak_result *res)
 {
@@ -364,6 +504,8 @@ static int run_op(struct ram_port *ram, enum op_kind op, struct qpybak_result *r
         return qpybak_calc(&cfg, "/usr/apn_cfg.json", &crc);
     case OP_FOTA:
         return qpybak_fota_apply(&cfg, NULL, &fres);
+    case OP_STATUS:
+        return qpybak_status(&cfg, res);
     }
     return -1;
 }
@@ -373,8 +515,61 @@ static int boot_clean(struct ram_port *ram, struct qpybak_result *res)
     struct qpybak_config cfg = config(ram);
 
     fault_disarm(ram);
+    prep(ram);
     memset(res, 0, sizeof *res);
     return qpybak_boot(&cfg, res);
+}
+
+/* ----------------------------------------------------- lock and contract */
+
+static unsigned long calls_but_lock(const struct ram_stats *s)
+{
+    unsigned long sum = 0;
+    int op;
+
+    for (op = 0; op < RAM_OP_COUNT; op++)
+        if (op != RAM_OP_LOCK)
+            sum += s->ops[op];
+    return sum;
+}
+
+/* After a run of op (finished, or cut and gone on to its end against a
+ * dead port): the lock was taken before the first call and released after
+ * the last, and the port counted no breach of its contract. */
+static bool contract_ok(const struct ram_port *ram, enum op_kind op, char *why, size_t size)
+{
+    const struct ram_stats *s = &ram->stats;
+    bool exclusive = op != OP_STATUS;
+
+    why[0] = '\0';
+    if (ram_port_open_handles(ram) != 0)
+        snprintf(why, size, "%zu handles left open", ram_port_open_handles(ram));
+    else if (ram_port_locks_held(ram) != 0)
+        snprintf(why, size, "lock still held after %s returned", op_names[op]);
+    else if (s->bad_unlocks != 0)
+        snprintf(why, size, "unlock without the lock held (%lu times)", s->bad_unlocks);
+    else if (ram->port.lock && s->ops[RAM_OP_LOCK] == 0 && calls_but_lock(s) != 0)
+        snprintf(why, size, "%s never took the lock (%lu port calls)", op_names[op],
+                 calls_but_lock(s));
+    else if (ram->port.lock && s->unlocked_ops != 0)
+        snprintf(why, size, "%lu port calls made without the lock held", s->unlocked_ops);
+    else if (s->unlocks != s->locks_shared + s->locks_exclusive)
+        snprintf(why, size, "lock taken %lu times, released %lu times",
+                 s->locks_shared + s->locks_exclusive, s->unlocks);
+    else if (exclusive ? s->locks_shared != 0 : s->locks_exclusive != 0)
+        snprintf(why, size, "%s took the %s lock", op_names[op],
+                 exclusive ? "shared" : "exclusive");
+    else if (s->shared_mutations != 0)
+        snprintf(why, size, "%lu changes made under the shared lock", s->shared_mutations);
+    else if (s->ro_violations != 0)
+        snprintf(why, size, "%lu changes attempted under /bak", s->ro_violations);
+    else if (s->bad_paths + s->outside_roots != 0)
+        snprintf(why, size, "%lu invalid paths given to the port", s->bad_paths + s->outside_roots);
+    else if (s->too_many_open != 0)
+        snprintf(why, size, "more files open at once than the contract allows");
+    else if (s->bad_handles != 0)
+        snprintf(why, size, "%lu calls on handles that are not open", s->bad_handles);
+    return why[0] == '\0';
 }
 
 /* ------------------------------------------------------------ invariants */
@@ -398,6 +593,20 @@ static void find_temp(void *ctx, const char *path, enum qpybak_type type, const 
     (void)len;
     if (n > 11 && strcmp(path + n - 11, ".qpybak-tmp") == 0 && !k->why[0])
         snprintf(k->why, sizeof k->why, "temporary file left: %.480s", path);
+}
+
+static bool same_file(const struct ram_port *a, const struct ram_port *b, const char *path);
+
+static void bak_unchanged(void *ctx, const char *path, enum qpybak_type type,
+                          const uint8_t *data, size_t len)
+{
+    struct check *k = (struct check *)ctx;
+
+    (void)type;
+    (void)data;
+    (void)len;
+    if (!k->why[0] && strncmp(path, "/bak/", 5) == 0 && !same_file(k->before, k->now, path))
+        snprintf(k->why, sizeof k->why, "%.400s changed", path);
 }
 
 static bool same_file(const struct ram_port *a, const struct ram_port *b, const char *path)
@@ -518,13 +727,8 @@ static bool invariants_hold(struct check *k)
     k->why[0] = '\0';
     if (ram_port_count_files(k->now, "/bak/") != ram_port_count_files(k->before, "/bak/"))
         snprintf(k->why, sizeof k->why, "files added to or removed from /bak");
-    for (i = 0; i < N_FACTORY && !k->why[0]; i++) {
-        char path[RAM_PORT_PATH_MAX];
-
-        snprintf(path, sizeof path, "/bak%s", factory_files[i].name);
-        if (!same_file(k->before, k->now, path))
-            snprintf(k->why, sizeof k->why, "%.400s changed", path);
-    }
+    if (!k->why[0])
+        ram_port_walk(k->before, bak_unchanged, k); /* every /bak file, byte for byte */
     for (i = 0; i < 2 && !k->why[0]; i++) {
         if (same_file(k->before, k->now, manifests[i]))
             continue;
@@ -574,34 +778,113 @@ struct refs {
     unsigned long calls;       /* port calls of the uninterrupted op */
 };
 
-static void make_refs(const struct scenario *sc, struct refs *r)
+static int failures;
+
+/* Failures by scenario and kind, for the summary. */
+static struct {
+    const char *scenario, *what;
+    int count;
+} kinds_failed[64];
+
+static void fail(const char *scenario, const char *what, unsigned long n, const char *variant,
+                 const char *why, const struct ram_port *ram)
+{
+    size_t i;
+
+    failures++;
+    for (i = 0; i < sizeof kinds_failed / sizeof kinds_failed[0]; i++) {
+        if (kinds_failed[i].what == NULL || (strcmp(kinds_failed[i].what, what) == 0 &&
+                                             strcmp(kinds_failed[i].scenario, scenario) == 0)) {
+            kinds_failed[i].scenario = scenario;
+            kinds_failed[i].what = what;
+            kinds_failed[i].count++;
+            break;
+        }
+    }
+    if (failures > 40) {
+        if (failures == 41)
+            fprintf(stderr, "(more failures: counted, not printed)\n");
+        return;
+    }
+    fprintf(stderr, "FAIL %s %s at %lu (%s): %s\n  replay: crash_test %s %lu %s\n", scenario, what,
+            n, variant, why, scenario, n, variant);
+    if (failures <= 3 && ram)
+        ram_port_dump(ram, stderr);
+}
+
+/* The lock and port contract after a run on ram (see contract_ok). */
+static bool check_contract(const struct scenario *sc, enum op_kind op, const char *what,
+                           unsigned long n, const char *variant, const struct ram_port *ram)
+{
+    char why[256];
+
+    if (contract_ok(ram, op, why, sizeof why))
+        return true;
+    fail(sc->name, what, n, variant, why, NULL);
+    return false;
+}
+
+static void reference(const struct scenario *sc, void (*setup)(struct ram_port *),
+                      struct refs *r)
 {
     struct qpybak_result res;
     struct fault f;
 
-    keep_last_good = sc->keep_last_good;
-    r->before = ram_port_new();
-    r->applied = ram_port_new();
-    r->skipped = ram_port_new();
-    sc->setup(r->before);
-    r->before->max_open = 5;
+    setup(r->before);
+    prep(r->before);
 
     ram_port_copy_tree(r->applied, r->before);
-    r->applied->max_open = 5;
+    prep(r->applied);
     fault_arm(&f, r->applied, F_NONE, 0, 0);
     run_op(r->applied, sc->op, &res);
     r->ops = f.count;
+    check_contract(sc, sc->op, "reference run", 0, "-", r->applied);
     boot_clean(r->applied, &res);
+    check_contract(sc, OP_BOOT, "reference boot", 0, "-", r->applied);
 
     ram_port_copy_tree(r->applied, r->before);
+    prep(r->applied);
     fault_arm(&f, r->applied, F_ERR_ONCE, 0, 0);
     run_op(r->applied, sc->op, &res);
     r->calls = f.count;
     boot_clean(r->applied, &res);
 
     ram_port_copy_tree(r->skipped, r->before);
-    r->skipped->max_open = 5;
     boot_clean(r->skipped, &res);
+}
+
+static bool same_end_state(struct ram_port *a, const struct ram_port *b, struct ram_port *scratch);
+
+static void make_refs(const struct scenario *sc, struct refs *r)
+{
+    struct refs base;
+    struct ram_port *scratch;
+
+    keep_last_good = sc->keep_last_good;
+    r->before = ram_port_new();
+    r->applied = ram_port_new();
+    r->skipped = ram_port_new();
+    reference(sc, sc->setup, r);
+    if (sc->base == NULL)
+        return;
+    /* Stale temporaries change nothing but themselves: the scene reaches
+     * the outcome of the same scene without them. */
+    base.before = ram_port_new();
+    base.applied = ram_port_new();
+    base.skipped = ram_port_new();
+    scratch = ram_port_new();
+    reference(sc, sc->base, &base);
+    if (!same_end_state(r->applied, base.applied, scratch))
+        fail(sc->name, "reference", 0, "-",
+             "with stale temporaries, the uninterrupted run ends elsewhere than without",
+             r->applied);
+    if (!same_end_state(r->skipped, base.skipped, scratch))
+        fail(sc->name, "reference", 0, "-",
+             "with stale temporaries, boot alone ends elsewhere than without", r->skipped);
+    ram_port_free(base.before);
+    ram_port_free(base.applied);
+    ram_port_free(base.skipped);
+    ram_port_free(scratch);
 }
 
 static void free_refs(struct refs *r)
@@ -609,18 +892,6 @@ static void free_refs(struct refs *r)
     ram_port_free(r->before);
     ram_port_free(r->applied);
     ram_port_free(r->skipped);
-}
-
-static int failures;
-
-static void fail(const char *scenario, const char *what, unsigned long n, const char *variant,
-                 const char *why, const struct ram_port *ram)
-{
-    failures++;
-    fprintf(stderr, "FAIL %s %s at %lu (%s): %s\n  replay: crash_test %s %lu %s\n", scenario, what,
-            n, variant, why, scenario, n, variant);
-    if (failures <= 3 && ram)
-        ram_port_dump(ram, stderr);
 }
 
 /* Which reference the recovered state must equal: the op's own, or for
@@ -646,28 +917,27 @@ static void cut_once(const struct scenario *sc, struct refs *r, unsigned long n,
     bool committed;
 
     ram_port_copy_tree(now, r->before);
-    now->max_open = 5;
+    prep(now);
     fault_arm(&f, now, F_CUT, n, 0);
     run_op(now, sc->op, &res);
+    /* the run went on to its end against a dead port: it must still have
+     * released the lock and closed every handle */
+    check_contract(sc, sc->op, "cut run", n, variant_names[v], now);
     apply_cut(&f, v);
     fault_disarm(now);
+    ram_port_power_cut(now); /* no lock and no handle survives the cut */
 
     k.before = r->before;
     k.after = r->applied;
     k.alt = sc->op == OP_BOOT ? NULL : r->skipped;
     k.now = now;
-    if (sc->op == OP_CALC || sc->op == OP_FOTA) {
-        /* tracked files: old, or as the op would leave them */
-        if (!invariants_hold(&k)) {
-            fail(sc->name, "cut", n, variant_names[v], k.why, now);
-            return;
-        }
-    } else if (!invariants_hold(&k)) {
+    if (!invariants_hold(&k)) {
         fail(sc->name, "cut", n, variant_names[v], k.why, now);
         return;
     }
     committed = ram_port_type(now, "/usr/.qpybak/fota.json") == QPYBAK_TYPE_FILE;
     boot_clean(now, &res);
+    check_contract(sc, OP_BOOT, "recovery boot", n, variant_names[v], now);
     k.why[0] = '\0';
     ram_port_walk(now, find_temp, &k);
     if (k.why[0])
@@ -710,24 +980,28 @@ static unsigned long sweep_double_cuts(const struct scenario *sc)
     for (n1 = 1; n1 <= r.ops; n1++) {
         for (v = 0; v < V_COUNT; v++) {
             ram_port_copy_tree(now, r.before);
-            now->max_open = 5;
+            prep(now);
             fault_arm(&f, now, F_CUT, n1, 0);
             run_op(now, sc->op, &res);
             apply_cut(&f, (enum variant)v);
+            ram_port_power_cut(now);
             committed = ram_port_type(now, "/usr/.qpybak/fota.json") == QPYBAK_TYPE_FILE;
             /* count the recovery boot's operations on this state */
             ram_port_copy_tree(second, now);
-            second->max_open = 5;
+            prep(second);
             fault_arm(&f, second, F_NONE, 0, 0);
             run_op(second, OP_BOOT, &res);
             ops2 = f.count;
             for (n2 = 1; n2 <= ops2; n2++, runs++) {
                 ram_port_copy_tree(second, now);
-                second->max_open = 5;
+                prep(second);
                 fault_arm(&f, second, F_CUT, n2, 0);
                 run_op(second, OP_BOOT, &res);
+                check_contract(sc, OP_BOOT, "second cut run", n1 * 1000 + n2, variant_names[v],
+                               second);
                 apply_cut(&f, (enum variant)v);
                 fault_disarm(second);
+                ram_port_power_cut(second);
                 k.before = r.before;
                 k.after = r.applied;
                 k.alt = sc->op == OP_BOOT ? NULL : r.skipped;
@@ -782,22 +1056,31 @@ static unsigned long sweep_errors(const struct scenario *sc, size_t only_kind, u
     for (kind = 0; kind < N_KINDS; kind++) {
         for (n = 1; n <= r.calls; n++, runs++) {
             bool left_damage = false, committed;
+            int ret;
 
             if (only_n && (n != only_n || kind != only_kind))
                 continue;
             ram_port_copy_tree(now, r.before);
-            now->max_open = 5;
+            prep(now);
             fault_arm(&f, now, kinds[kind].mode, n, kinds[kind].error);
-            run_op(now, sc->op, &res);
+            ret = run_op(now, sc->op, &res);
             fault_disarm(now);
             if (only_n)
-                printf("result: enabled %d source %d primary %d shadow %d backup %d counts "
-                       "%u/%u/%u/%u/%u/%u error %d\n",
-                       res.enabled, res.source, res.primary, res.shadow, res.backup, res.counts[0],
-                       res.counts[1], res.counts[2], res.counts[3], res.counts[4], res.counts[5],
-                       res.error);
-            if (ram_port_open_handles(now) != 0) {
-                fail(sc->name, "fault", n, kinds[kind].name, "handles left open", now);
+                printf("result: return %d enabled %d source %d primary %d shadow %d backup %d "
+                       "counts %u/%u/%u/%u/%u/%u error %d\n",
+                       ret, res.enabled, res.source, res.primary, res.shadow, res.backup,
+                       res.counts[0], res.counts[1], res.counts[2], res.counts[3], res.counts[4],
+                       res.counts[5], res.error);
+            if (!check_contract(sc, sc->op, "fault", n, kinds[kind].name, now))
+                continue;
+            /* a lock that fails: the procedure returns its error having
+             * touched nothing */
+            if (f.fired && f.fired_op == RAM_OP_LOCK &&
+                (ret == 0 || calls_but_lock(&now->stats) != 0)) {
+                fail(sc->name, "fault", n, kinds[kind].name,
+                     ret == 0 ? "lock failed, yet the run returned 0"
+                              : "lock failed, yet the run made port calls",
+                     now);
                 continue;
             }
             k.before = r.before;
@@ -816,7 +1099,7 @@ static unsigned long sweep_errors(const struct scenario *sc, size_t only_kind, u
                     damaged++;
                     if (res.counts[QPYBAK_STATE_UNRECOVERABLE] + res.counts[QPYBAK_STATE_INVALID] ==
                             0 &&
-                        res.error == 0 && res.enabled)
+                        res.error == 0 && res.enabled && ret == 0)
                         fail(sc->name, "fault", n, kinds[kind].name,
                              "damage left but nothing reported", now);
                     else
@@ -825,6 +1108,7 @@ static unsigned long sweep_errors(const struct scenario *sc, size_t only_kind, u
             }
             committed = ram_port_type(now, "/usr/.qpybak/fota.json") == QPYBAK_TYPE_FILE;
             boot_clean(now, &res);
+            check_contract(sc, OP_BOOT, "fault recovery boot", n, kinds[kind].name, now);
             k.why[0] = '\0';
             ram_port_walk(now, find_temp, &k);
             if (k.why[0] || !recovered(sc, &r, now, committed, scratch))
@@ -841,6 +1125,148 @@ static unsigned long sweep_errors(const struct scenario *sc, size_t only_kind, u
     return runs;
 }
 
+/* ------------------------------------------------------------ the lock */
+
+/* A run that finds the lock taken returns QPYBAK_ERR_BUSY having made no
+ * port call but lock, and changes nothing. */
+static bool busy_run(const struct scenario *sc, const struct ram_port *before, enum op_kind op,
+                     int other, struct ram_port *now)
+{
+    struct qpybak_result res;
+    char why[256];
+    int ret;
+
+    ram_port_copy_tree(now, before);
+    prep(now);
+    now->other_lock = other;
+    ret = run_op(now, op, &res);
+    why[0] = '\0';
+    if (ret != QPYBAK_ERR_BUSY)
+        snprintf(why, sizeof why, "%s returned %d (%s) while another run held the %s lock",
+                 op_names[op], ret, qpybak_strerror(ret),
+                 other == QPYBAK_LOCK_EXCLUSIVE ? "exclusive" : "shared");
+    else if (calls_but_lock(&now->stats) != 0)
+        snprintf(why, sizeof why, "%s made %lu port calls besides lock, then returned BUSY",
+                 op_names[op], calls_but_lock(&now->stats));
+    else if (now->stats.ops[RAM_OP_LOCK] == 0)
+        snprintf(why, sizeof why, "%s returned BUSY without asking the port", op_names[op]);
+    else if (!ram_port_equal(now, before))
+        snprintf(why, sizeof why, "%s changed the tree", op_names[op]);
+    else
+        contract_ok(now, op, why, sizeof why);
+    now->other_lock = 0;
+    if (why[0])
+        fail(sc->name, "busy", (unsigned long)op, op_names[op], why, NULL);
+    return why[0] == '\0';
+}
+
+/* Status shares the lock with another reader and changes nothing. */
+static bool shared_status_run(const struct scenario *sc, const struct ram_port *before,
+                              struct ram_port *now)
+{
+    struct qpybak_result res;
+    char why[256];
+    int ret;
+
+    ram_port_copy_tree(now, before);
+    prep(now);
+    now->other_lock = QPYBAK_LOCK_SHARED;
+    ret = run_op(now, OP_STATUS, &res);
+    why[0] = '\0';
+    if (ret != 0)
+        snprintf(why, sizeof why, "status returned %d (%s) beside another shared holder", ret,
+                 qpybak_strerror(ret));
+    else if (now->stats.mutations != 0 || !ram_port_equal(now, before))
+        snprintf(why, sizeof why, "status changed the tree");
+    else
+        contract_ok(now, OP_STATUS, why, sizeof why);
+    now->other_lock = 0;
+    if (why[0])
+        fail(sc->name, "shared status", 0, "status", why, NULL);
+    return why[0] == '\0';
+}
+
+/* Two runs at once in one task (issue 8 point 5): calc and status called
+ * from boot's own on_file callback find the lock taken. */
+struct nested {
+    struct ram_port *ram;
+    int calls, calc_ret, status_ret;
+};
+
+static unsigned char nested_work[16384];
+
+static void nested_on_file(void *ctx, const struct qpybak_file_event *ev)
+{
+    struct nested *n = (struct nested *)ctx;
+    struct qpybak_config cfg;
+    struct qpybak_result res;
+    uint32_t crc;
+
+    (void)ev;
+    if (n->calls++ > 0)
+        return;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.port = &n->ram->port;
+    cfg.buffer = nested_work;
+    cfg.buffer_size = sizeof nested_work;
+    n->calc_ret = qpybak_calc(&cfg, "/usr/main.py", &crc);
+    n->status_ret = qpybak_status(&cfg, &res);
+}
+
+static bool nested_runs(const struct scenario *sc, const struct ram_port *before,
+                        struct ram_port *now)
+{
+    struct qpybak_config cfg;
+    struct qpybak_result res;
+    struct nested n;
+    char why[256];
+
+    if (sc->op != OP_BOOT)
+        return true;
+    ram_port_copy_tree(now, before);
+    prep(now);
+    memset(&n, 0, sizeof n);
+    n.ram = now;
+    cfg = config(now);
+    cfg.on_file = nested_on_file;
+    cfg.ctx = &n;
+    qpybak_boot(&cfg, &res);
+    why[0] = '\0';
+    if (n.calls == 0)
+        snprintf(why, sizeof why, "boot reported no file");
+    else if (n.calc_ret != QPYBAK_ERR_BUSY || n.status_ret != QPYBAK_ERR_BUSY)
+        snprintf(why, sizeof why, "calc returned %d, status %d inside boot (expected BUSY)",
+                 n.calc_ret, n.status_ret);
+    else
+        contract_ok(now, OP_BOOT, why, sizeof why);
+    if (why[0])
+        fail(sc->name, "nested", 0, "on_file", why, NULL);
+    return why[0] == '\0';
+}
+
+static unsigned long sweep_lock(const struct scenario *sc)
+{
+    struct ram_port *before = ram_port_new(), *now = ram_port_new();
+    unsigned long runs = 0;
+
+    keep_last_good = sc->keep_last_good;
+    sc->setup(before);
+    busy_run(sc, before, sc->op, QPYBAK_LOCK_EXCLUSIVE, now);
+    busy_run(sc, before, sc->op, QPYBAK_LOCK_SHARED, now);
+    busy_run(sc, before, OP_STATUS, QPYBAK_LOCK_EXCLUSIVE, now);
+    shared_status_run(sc, before, now);
+    runs += 4;
+    if (sc->op == OP_BOOT) {
+        nested_runs(sc, before, now);
+        runs++;
+    }
+    printf("%-28s lock: %lu runs (busy %s and status, shared status%s)\n", sc->name, runs,
+           op_names[sc->op], sc->op == OP_BOOT ? ", calc and status inside boot" : "");
+    ram_port_free(before);
+    ram_port_free(now);
+    return runs;
+}
+
 static void replay(const char *name, unsigned long n, const char *variant)
 {
     struct ram_port *now = ram_port_new(), *scratch = ram_port_new();
@@ -853,6 +1279,8 @@ static void replay(const char *name, unsigned long n, const char *variant)
 
         if (strcmp(scenarios[i].name, name) != 0)
             continue;
+        if (strcmp(variant, "lock") == 0)
+            sweep_lock(&scenarios[i]);
         for (kind = 0; kind < N_KINDS; kind++)
             if (strcmp(kinds[kind].name, variant) == 0)
                 sweep_errors(&scenarios[i], kind, n);
@@ -872,19 +1300,27 @@ static void replay(const char *name, unsigned long n, const char *variant)
 int main(int argc, char **argv)
 {
     unsigned long runs = 0;
+    bool quick = argc == 2 && strcmp(argv[1], "--quick") == 0;
     size_t i;
 
+    no_lock = argc == 2 && strcmp(argv[1], "--no-lock") == 0;
     if (argc == 4) {
         replay(argv[1], strtoul(argv[2], NULL, 10), argv[3]);
         return failures ? 1 : 0;
     }
+    for (i = 0; i < N_SCENARIOS && !no_lock; i++)
+        runs += sweep_lock(&scenarios[i]);
     for (i = 0; i < N_SCENARIOS; i++)
         runs += sweep_cuts(&scenarios[i]);
-    for (i = 0; i < N_SCENARIOS; i++)
+    for (i = 0; i < N_SCENARIOS && !quick; i++)
         runs += sweep_double_cuts(&scenarios[i]);
     for (i = 0; i < N_SCENARIOS; i++)
         runs += sweep_errors(&scenarios[i], 0, 0);
     printf("%lu runs, %d failures\n", runs, failures);
-    printf("%lu passed, %d failed\n", runs - (unsigned long)failures, failures);
+    for (i = 0; i < sizeof kinds_failed / sizeof kinds_failed[0] && kinds_failed[i].what; i++)
+        printf("  %-28s %-20s %d failures\n", kinds_failed[i].scenario, kinds_failed[i].what,
+               kinds_failed[i].count);
+    printf("%lu passed, %d failed\n", runs > (unsigned long)failures ? runs - (unsigned long)failures : 0,
+           failures);
     return failures ? 1 : 0;
 }
