@@ -84,6 +84,10 @@ int qpybak_report_file(struct qpybak_report *rep, const struct qpybak_file_event
         jout_text(&o, ", \"error\": ");
         jout_string(&o, qpybak_strerror(ev->error), str_len(qpybak_strerror(ev->error)));
     }
+    if (ev->error && ev->error_path) {
+        jout_text(&o, ", \"error_path\": ");
+        jout_string(&o, ev->error_path, str_len(ev->error_path));
+    }
     jout_text(&o, "}");
     rep->files++;
     return rep->error;
@@ -173,7 +177,7 @@ int qpybak_report_end(struct qpybak_report *rep, const struct qpybak_result *res
         jout_u64(&o, res->fota.installed);
         jout_text(&o, ", \"failed\": ");
         jout_u64(&o, res->fota.failed);
-        jout_text(&o, "}");
+        jout_text(&o, res->fota.pending ? ", \"pending\": true}" : ", \"pending\": false}");
     }
     jout_text(&o, ", \"stale_temps\": ");
     jout_u64(&o, res->stale_temps);
@@ -182,6 +186,10 @@ int qpybak_report_end(struct qpybak_report *rep, const struct qpybak_result *res
     if (res->error) {
         jout_text(&o, ", \"error\": ");
         jout_string(&o, qpybak_strerror(res->error), str_len(qpybak_strerror(res->error)));
+    }
+    if (res->error && res->error_path) {
+        jout_text(&o, ", \"error_path\": ");
+        jout_string(&o, res->error_path, str_len(res->error_path));
     }
     jout_text(&o, "}\n");
     return rep->error;
