@@ -38,15 +38,12 @@ static void print_crc_pair(const struct qpybak_file_event *ev)
                qpybak_crc_format(ev->expected_crc, e));
 }
 
-static void print_reason(const struct qpybak_file_event *ev)
+static void print_reason(const struct check *c, const struct qpybak_file_event *ev)
 {
-    if (ev->reason == QPYBAK_REASON_IO && ev->error)
-        printf(" (%s: %s)", qpybak_reason_text(ev->reason), errtext(ev->error));
-    else
-        printf(" (%s)", qpybak_reason_text(ev->reason));
+    put_reason(stdout, c->o, ev->reason, ev->error, ev->error_path, ev->name);
 }
 
-static void print_event(const struct qpybak_file_event *ev)
+static void print_event(const struct check *c, const struct qpybak_file_event *ev)
 {
     char crc[QPYBAK_CRC_STR_SIZE];
 
@@ -69,13 +66,13 @@ static void print_event(const struct qpybak_file_event *ev)
         break;
     case QPYBAK_STATE_MODIFIED:
         if (ev->reason != QPYBAK_REASON_NONE)
-            print_reason(ev);
+            print_reason(c, ev);
         else if (ev->has_actual)
             print_crc_pair(ev);
         break;
     default: /* missing, unrecoverable, invalid */
         if (ev->reason != QPYBAK_REASON_NONE)
-            print_reason(ev);
+            print_reason(c, ev);
         break;
     }
     putchar('\n');
@@ -106,7 +103,7 @@ static void on_file(void *ctx, const struct qpybak_file_event *ev)
         qpybak_report_file(&c->rep, ev);
     }
     else if (c->verbose || ev->state != QPYBAK_STATE_OK)
-        print_event(ev);
+        print_event(c, ev);
     after_print(c);
 }
 
@@ -121,11 +118,10 @@ static void on_update(void *ctx, const struct qpybak_fota_event *ev)
     begin_line(ev->installed ? "updated" : "not installed");
     put_name(stdout, ev->name);
     if (ev->installed)
-        printf(" (interrupted update finished)\n");
-    else if (ev->reason == QPYBAK_REASON_IO && ev->error)
-        printf(" (%s: %s)\n", qpybak_reason_text(ev->reason), errtext(ev->error));
+        printf(" (interrupted update finished)");
     else
-        printf(" (%s)\n", qpybak_reason_text(ev->reason));
+        put_reason(stdout, c->o, ev->reason, ev->error, ev->error_path, ev->name);
+    putchar('\n');
     after_print(c);
 }
 

@@ -84,6 +84,12 @@ char *host_path(const struct opts *o, const char *dev);
  * "WHY" alone), onto f. */
 void put_fault(FILE *f, const struct opts *o, const char *dev, int err);
 
+/* " (REASON)" after an entry's or a staged file's name, or, with a storage
+ * error (err != 0), " (REASON: PATH: WHY)": PATH is where the error was met
+ * (err_path, may be NULL), left out when it is the entry's own name. */
+void put_reason(FILE *f, const struct opts *o, enum qpybak_reason reason, int err,
+                const char *err_path, const char *name);
+
 /* Checks that DIR, given as option OPT ("--usr", or NULL for an argument),
  * is an existing directory: 0, or EXIT_USAGE after
  * "qpybak: --usr DIR: no such directory". */

@@ -10,11 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What the callback needs: the roots, to name a host path. */
+struct apply_ctx {
+    const struct opts *o;
+};
+
 /* One line per staged file; nothing after a write error on stdout, but
  * the apply goes on to the end (out_live()). */
 static void on_update(void *ctx, const struct qpybak_fota_event *ev)
 {
-    (void)ctx;
+    const struct apply_ctx *a = ctx;
+
     if (!out_live())
         return;
     if (ev->installed) {
@@ -25,10 +31,8 @@ static void on_update(void *ctx, const struct qpybak_fota_event *ev)
     }
     printf("%-13s ", "not installed");
     put_name(stdout, ev->name);
-    if (ev->reason == QPYBAK_REASON_IO && ev->error)
-        printf(" (%s: %s)\n", qpybak_reason_text(ev->reason), errtext(ev->error));
-    else
-        printf(" (%s)\n", qpybak_reason_text(ev->reason));
+    put_reason(stdout, a->o, ev->reason, ev->error, ev->error_path, ev->name);
+    putchar('\n');
     out_live(); /* notes a write error with its errno */
 }
 
@@ -131,12 +135,15 @@ static int apply(const struct opts *o, struct qpybak_posix *px, const char *stag
 {
     struct qpybak_config cfg;
     struct qpybak_fota_result res;
+    struct apply_ctx actx;
     int err;
 
     memset(&cfg, 0, sizeof(cfg));
     cfg.port = &px->port;
     cfg.buffer = cli_work(&cfg.buffer_size);
+    actx.o = o;
     cfg.on_update = on_update;
+    cfg.ctx = &actx;
     cfg.keep_last_good = o->keep_last_good;
     memset(&res, 0, sizeof(res));
     err = qpybak_fota_apply(&cfg, stage, &res);

@@ -142,6 +142,19 @@ char *host_path(const struct opts *o, const char *dev)
     return join(root, dev + 4);
 }
 
+void put_reason(FILE *f, const struct opts *o, enum qpybak_reason reason, int err,
+                const char *err_path, const char *name)
+{
+    fprintf(f, " (%s", qpybak_reason_text(reason));
+    if (err != 0) {
+        fputs(": ", f);
+        /* The entry's own file needs no second mention; a temporary name,
+         * a backup copy or a folder on the way does. */
+        put_fault(f, o, name && err_path && strcmp(err_path, name) == 0 ? NULL : err_path, err);
+    }
+    fputc(')', f);
+}
+
 void put_fault(FILE *f, const struct opts *o, const char *dev, int err)
 {
     if (dev != NULL) {
