@@ -98,13 +98,8 @@ static void emit(struct core *c, const struct qpybak_file_event *ev, enum mode m
  * file's folder (DIR/.qpybak-tmp), so that none outlives the boot. */
 static void remove_stale_temp(struct core *c, const char *path)
 {
-    int r = install_temp_path(c, path, c->temp);
-
-    if (r == 0)
-        r = remove_if_present(c, c->temp);
-    if (r > 0)
-        c->result->stale_temps++;
-    note_error(c, r, c->temp);
+    if (install_temp_path(c, path, c->temp) == 0)
+        c->result->stale_temps += (uint32_t)clear_unless(c, c->temp, 0);
 }
 
 /* Step 3: make the primary (and shadow) whole again before checking files. */
@@ -234,8 +229,6 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
         return false;
     }
 
-    remove_stale_temp(c, e->name);
-
     /* An updated file comes back from its last-known-good copy when there
      * is one (FOTA apply keeps them when keep_last_good is set) and it
      * matches the user manifest: an update is not undone by a restore. */
@@ -297,12 +290,25 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
 
 /* Steps 4 and 5 over the whole user manifest.  Returns how many entries
  * must change. */
-static uint32_t check_entries(struct core *c, enum mode mode)
+/* FNV-1a of a name's folder ("/usr/lib/a.py": "/usr/lib"). */
+static uint32_t folder_hash(const struct qpybak_entry *e)
+{
+    uint32_t h = 2166136261u;
+    size_t i, end = e->name_len;
+
+    while (end > 0 && e->name[end - 1] != '/')
+        end--;
+    for (i = 0; i < end; i++)
+        h = (h ^ (uint8_t)e->name[i]) * 16777619u;
+    return h;
+}
+
+NOINLINE static uint32_t check_entries(struct core *c, enum mode mode)
 {
     struct qpybak_file_event ev;
     struct qpybak_entry e;
-    uint32_t changes = 0;
-    bool duplicate;
+    uint32_t changes = 0, folder = 0;
+    bool duplicate, cleaned = false;
     int r, err;
 
     err = mfile_open(c, &c->user, c->source_path);
@@ -324,6 +330,19 @@ static uint32_t check_entries(struct core *c, enum mode mode)
             note_error(c, err, c->source_path);
             if (duplicate)
                 ev.reason = QPYBAK_REASON_DUPLICATE_NAME;
+        }
+        if (ev.reason == QPYBAK_REASON_NONE && mode == MODE_BOOT &&
+            (!cleaned || folder_hash(&e) != folder)) {
+            /* Once per folder of tracked files (a manifest lists a folder's
+             * files together, so this is about one stat per folder): no
+             * install temporary outlives a boot.  A hash collision only
+             * skips a clean-up; a leftover is never written through. */
+            folder = folder_hash(&e);
+            cleaned = true;
+            remove_stale_temp(c, e.name);
+            /* and the folder's last-known-good copies' */
+            if (last_good_path(c, e.name, e.name_len, c->path) == 0)
+                remove_stale_temp(c, c->path);
         }
         if (ev.reason != QPYBAK_REASON_NONE)
             ev.state = QPYBAK_STATE_INVALID;

@@ -75,8 +75,8 @@ struct core {
     const char *fail_path;
     char *err_path;
 
-    uint8_t *bloom;      /* names seen so far (duplicate check), may be 0 */
-    size_t bloom_bits;
+    uint8_t *bloom;      /* names seen so far (duplicate check), may be 0: */
+    size_t bloom_bits;   /* the first bits of the spare buffer (index.c) */
     unsigned bloom_k;
 };
 
@@ -104,6 +104,11 @@ void core_unlock(struct core *c);
  * temporary names of qpybak's own files, and anything but a regular file
  * (or a folder, for /usr/.qpybak) where qpybak's own paths belong. */
 void cleanup_own_paths(struct core *c);
+/* Removes whatever is at path unless it is of the type that belongs there
+ * (want: QPYBAK_TYPE_FILE or _DIR; 0: nothing belongs there).  Removing a
+ * link or FIFO removes that name only; what cannot go (a non-empty folder)
+ * is noted with its path.  Returns 1 when something was removed. */
+int clear_unless(struct core *c, const char *path, int want);
 
 /* io.c: the one wrapper through which every storage call goes. */
 int io_open(struct core *c, const char *path, int flags);
@@ -198,11 +203,11 @@ int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx);
 int manifest_changes(struct core *c, rewrite_fn fn, void *ctx);
 
 /* ---- index.c: the spare work buffer (issue 8.7) ------------------------ */
-/* The spare buffer is everything after the I/O buffer (workspace.c); its
- * first bytes hold the index's state, which core_init sets up here. */
-uint8_t *core_spare(const struct core *c, size_t *size);
+/* The spare buffer runs from c->bloom (core_init) to the end of the work
+ * buffer; its last bytes hold the index's state, set up here. */
 void index_init(struct core *c);
-#define INDEX_NONE 2 /* index_lookup: no index for this manifest, scan it */
+#define INDEX_NONE 2  /* index_find: no index for this manifest, scan it */
+#define INDEX_BUILD 3 /* index_find: fill the index first (index_add) */
 /* The entry count validation found for a manifest (manifest_check). */
 void index_note(struct core *c, const char *path, uint32_t entries);
 /* Shares the spare buffer between the duplicate filter (c->bloom) and the
@@ -210,10 +215,12 @@ void index_note(struct core *c, const char *path, uint32_t entries);
 void spare_split(struct core *c);
 /* The tables are gone (the spare buffer is used for something else). */
 void index_forget(struct core *c);
-/* 1 and *found, 0 when absent, or INDEX_NONE; builds the manifest's
- * table at the first look-up with one pass through m. */
-int index_lookup(struct core *c, struct mfile *m, const char *path, const char *name, size_t len,
-                 struct qpybak_entry *found);
+/* 1 and *found, 0 when absent, INDEX_NONE, or INDEX_BUILD: the caller
+ * passes the manifest's entries to index_add, then calls index_done. */
+int index_find(struct core *c, const char *path, const char *name, size_t len,
+               struct qpybak_entry *found);
+bool index_add(struct core *c, const struct qpybak_entry *e);
+void index_done(struct core *c, bool ok);
 
 /* A batch of the next smallest names of a directory listing (FOTA staging
  * walk), in the spare buffer, or one name in `one` without one. */

@@ -27,6 +27,7 @@
  * as the manifest scan finds it.
  */
 #define SLOT_WORDS 4u
+#define INDEX_TABLES 2 /* the backup manifest and the FOTA journal */
 
 /* Tests define INDEX_TEST_CLUSTER to start every probe in a few slots
  * (long probe chains and wrap-arounds: the answers must not change). */
@@ -83,41 +84,112 @@ static bool same_path(const char *a, const char *b)
     return false;
 }
 
+/*
+ * The index's state lives in the last bytes of the spare buffer (the
+ * core's own structure does not grow: qpybak_buffer_min() is unchanged);
+ * the spare buffer starts at c->bloom, where core_init put it, and the
+ * filter is its first c->bloom_bits bits.  With no room for the state
+ * there is no index, and the filter is the whole spare buffer, as before
+ * there was an index.
+ */
+struct index_table {
+    const char *path;  /* the manifest indexed, NULL: a free table */
+    uint32_t *slots;   /* cap slots of 4 words: 64-bit key, crc32, size */
+    uint8_t *has_size; /* cap bits */
+    uint32_t cap;      /* 0: not usable, look-ups scan */
+};
+
+struct spare_head {
+    size_t bloom;      /* bytes of the filter */
+    size_t used;       /* bytes after the filter taken by tables */
+    bool planned;      /* spare_split has run */
+    struct index_table *building; /* the table being filled, or NULL */
+    uint32_t filled;   /* names in it so far */
+    bool backup_counted, journal_counted;
+    uint32_t backup_entries, journal_entries; /* counts from validation */
+    struct index_table table[INDEX_TABLES];
+};
+
+#define HEAD_BYTES ALIGN8(sizeof(struct spare_head))
+
+/* The head; *spare and *size: the spare buffer before it (all of it, and
+ * NULL returned, when there is no room for a head). */
+static struct spare_head *head_of(const struct core *c, uint8_t **spare, size_t *size)
+{
+    uint8_t *end = (uint8_t *)c->cfg->buffer + c->cfg->buffer_size;
+    size_t all = c->bloom && c->bloom < end ? (size_t)(end - c->bloom) & ~(size_t)7u : 0;
+
+    *spare = all ? c->bloom : NULL;
+    if (all < HEAD_BYTES + 64) {
+        *size = all;
+        return NULL;
+    }
+    *size = all - HEAD_BYTES;
+    return (struct spare_head *)(void *)(c->bloom + *size);
+}
+
+void index_init(struct core *c)
+{
+    uint8_t *spare;
+    size_t size;
+    struct spare_head *h = head_of(c, &spare, &size);
+
+    if (h)
+        mem_zero(h, sizeof *h);
+}
+
 /* The entry counts validation found (manifest_check), for the two
  * manifests the core looks names up in. */
 void index_note(struct core *c, const char *path, uint32_t entries)
 {
+    uint8_t *base;
+    size_t size;
+    struct spare_head *h = head_of(c, &base, &size);
+
+    if (h == NULL)
+        return;
     if (same_path(path, PATH_BACKUP_MANIFEST)) {
-        c->backup_entries = entries;
-        c->backup_counted = true;
+        h->backup_entries = entries;
+        h->backup_counted = true;
     } else if (same_path(path, PATH_JOURNAL)) {
-        c->journal_entries = entries;
-        c->journal_counted = true;
+        h->journal_entries = entries;
+        h->journal_counted = true;
     }
 }
 
-static bool counted(const struct core *c, const char *path, uint32_t *n)
+static bool counted(const struct spare_head *h, const char *path, uint32_t *n)
 {
-    if (c->backup_counted && same_path(path, PATH_BACKUP_MANIFEST)) {
-        *n = c->backup_entries;
+    if (h->backup_counted && same_path(path, PATH_BACKUP_MANIFEST)) {
+        *n = h->backup_entries;
         return true;
     }
-    if (c->journal_counted && same_path(path, PATH_JOURNAL)) {
-        *n = c->journal_entries;
+    if (h->journal_counted && same_path(path, PATH_JOURNAL)) {
+        *n = h->journal_entries;
         return true;
     }
     return false;
 }
 
-void index_forget(struct core *c)
+static void forget(struct spare_head *h)
 {
     unsigned i;
 
     for (i = 0; i < INDEX_TABLES; i++) {
-        c->index[i].path = NULL;
-        c->index[i].cap = 0;
+        h->table[i].path = NULL;
+        h->table[i].cap = 0;
     }
-    c->index_used = 0;
+    h->used = 0;
+    h->building = NULL;
+}
+
+void index_forget(struct core *c)
+{
+    uint8_t *base;
+    size_t size;
+    struct spare_head *h = head_of(c, &base, &size);
+
+    if (h)
+        forget(h);
 }
 
 /*
@@ -133,16 +205,21 @@ void index_forget(struct core *c)
 void spare_split(struct core *c)
 {
     size_t n = c->source_entries ? c->source_entries : 1;
-    size_t want = ALIGN8(4 * n), least = ALIGN8(n), good = 0, need = 0, bloom;
-    size_t spare = c->spare_size;
+    size_t want = ALIGN8(4 * n), least = ALIGN8(n), good = 0, need = 0, bloom, spare;
+    uint8_t *base;
+    struct spare_head *h = head_of(c, &base, &spare);
 
-    if (c->backup_counted) {
-        good += table_bytes(cap_good(c->backup_entries));
-        need += table_bytes(cap_least(c->backup_entries));
+    if (h == NULL) {
+        c->bloom_bits = spare * 8u; /* no room for an index: all filter */
+        return;
     }
-    if (c->journal_counted) {
-        good += table_bytes(cap_good(c->journal_entries));
-        need += table_bytes(cap_least(c->journal_entries));
+    if (h->backup_counted) {
+        good += table_bytes(cap_good(h->backup_entries));
+        need += table_bytes(cap_least(h->backup_entries));
+    }
+    if (h->journal_counted) {
+        good += table_bytes(cap_good(h->journal_entries));
+        need += table_bytes(cap_least(h->journal_entries));
     }
     if (want <= spare && good <= spare - want)
         bloom = want;
@@ -152,41 +229,41 @@ void spare_split(struct core *c)
         bloom = want < spare ? want : spare;
     bloom &= ~(size_t)7u;
 
-    if (c->spare_planned && bloom == c->spare_bloom)
-        return;
-    c->spare_planned = true;
-    c->spare_bloom = bloom;
-    c->bloom = bloom ? c->spare : NULL;
     c->bloom_bits = bloom * 8u;
-    index_forget(c); /* the tables' area moved */
+    if (h->planned && bloom == h->bloom)
+        return;
+    h->planned = true;
+    h->bloom = bloom;
+    forget(h); /* the tables' area moved */
 }
 
 /* The smallest-table bytes of a counted manifest not yet indexed, kept
  * free for it while another table is built. */
-static size_t reserve_for_others(const struct core *c, const char *path)
+static size_t reserve_for_others(const struct spare_head *h, const char *path)
 {
     size_t r = 0;
     unsigned i;
-    bool backup = c->backup_counted && !same_path(path, PATH_BACKUP_MANIFEST),
-         journal = c->journal_counted && !same_path(path, PATH_JOURNAL);
+    bool backup = h->backup_counted && !same_path(path, PATH_BACKUP_MANIFEST),
+         journal = h->journal_counted && !same_path(path, PATH_JOURNAL);
 
     for (i = 0; i < INDEX_TABLES; i++) {
-        if (c->index[i].path == NULL)
+        if (h->table[i].path == NULL)
             continue;
-        if (same_path(c->index[i].path, PATH_BACKUP_MANIFEST))
+        if (same_path(h->table[i].path, PATH_BACKUP_MANIFEST))
             backup = false;
-        if (same_path(c->index[i].path, PATH_JOURNAL))
+        if (same_path(h->table[i].path, PATH_JOURNAL))
             journal = false;
     }
     if (backup)
-        r += table_bytes(cap_least(c->backup_entries));
+        r += table_bytes(cap_least(h->backup_entries));
     if (journal)
-        r += table_bytes(cap_least(c->journal_entries));
+        r += table_bytes(cap_least(h->journal_entries));
     return r;
 }
 
-static void table_put(struct index_table *t, uint32_t lo, uint32_t hi, const struct qpybak_entry *e,
-                      uint32_t *filled)
+/* Inserts a name's key and value unless the name is there already. */
+static bool table_put(struct spare_head *h, struct index_table *t, uint32_t lo, uint32_t hi,
+                      const struct qpybak_entry *e)
 {
     uint32_t i = INDEX_TEST_CLUSTER ? hi % 3u % t->cap
                                     : (uint32_t)(((uint64_t)hi * t->cap) >> 32);
@@ -195,50 +272,36 @@ static void table_put(struct index_table *t, uint32_t lo, uint32_t hi, const str
         uint32_t *s = t->slots + (size_t)i * SLOT_WORDS;
 
         if (s[0] == 0 && s[1] == 0) {
+            if (h->filled + 1 >= t->cap)
+                return false; /* more names than validation counted: changed */
             s[0] = lo;
             s[1] = hi;
             s[2] = e->crc;
             s[3] = e->size;
             if (e->has_size)
                 t->has_size[i / 8] = (uint8_t)(t->has_size[i / 8] | (1u << (i % 8)));
-            (*filled)++;
-            return;
+            h->filled++;
+            return true;
         }
         if (s[0] == lo && s[1] == hi)
-            return; /* a later entry of the same name: the first one counts */
+            return true; /* a later entry of the same name: the first one counts */
         if (++i == t->cap)
             i = 0;
     }
 }
 
-/* One pass over the manifest through m: n entries, or an error. */
-static int count_entries(struct core *c, struct mfile *m, const char *path,
-                         struct qpybak_entry *e, uint32_t *n)
+/* Claims room for the table of the manifest at path (counted by its
+ * validation).  False when it does not fit: look-ups then scan. */
+static bool table_claim(struct spare_head *h, uint8_t *base, size_t size, struct index_table *t,
+                        const char *path)
 {
-    int r = mfile_open(c, m, path);
+    uint8_t *area = base + h->bloom + h->used;
+    size_t room = size - h->bloom - h->used, reserve, fit;
+    uint32_t n, cap;
 
-    *n = 0;
-    if (r)
-        return r;
-    while ((r = mfile_next(m, e)) == 1)
-        (*n)++;
-    mfile_close(m);
-    return r;
-}
-
-/* Fills table t from one pass over the manifest at path; e is scratch.
- * False when it does not fit or cannot be read: look-ups then scan. */
-static bool table_build(struct core *c, struct index_table *t, struct mfile *m, const char *path,
-                        struct qpybak_entry *e)
-{
-    uint8_t *area = c->spare + c->spare_bloom + c->index_used;
-    size_t room = c->spare_size - c->spare_bloom - c->index_used, reserve, bytes, fit;
-    uint32_t n, cap, filled = 0, lo, hi;
-    int r;
-
-    if (!counted(c, path, &n) && count_entries(c, m, path, e, &n) != 0)
+    if (!counted(h, path, &n))
         return false;
-    reserve = reserve_for_others(c, path);
+    reserve = reserve_for_others(h, path);
     if (reserve > room)
         return false;
     room -= reserve;
@@ -250,62 +313,54 @@ static bool table_build(struct core *c, struct index_table *t, struct mfile *m, 
         cap = (uint32_t)fit;
     if (cap_least(n) == 0xFFFFFFFFu || cap < cap_least(n))
         return false;
-    bytes = table_bytes(cap);
     t->slots = (uint32_t *)(void *)area;
     t->has_size = area + (size_t)cap * SLOT_WORDS * 4u;
     t->cap = cap;
-    mem_zero(area, bytes);
-
-    r = mfile_open(c, m, path);
-    if (r)
-        return false;
-    while ((r = mfile_next(m, e)) == 1) {
-        if (e->invalid != QPYBAK_REASON_NONE || e->name == NULL)
-            continue;
-        if (filled + 1 >= cap) {
-            r = -1; /* more entries than validation counted: changed */
-            break;
-        }
-        name_key(e->name, e->name_len, &lo, &hi);
-        table_put(t, lo, hi, e, &filled);
-    }
-    mfile_close(m);
-    if (r != 0)
-        return false;
-    c->index_used += bytes;
+    mem_zero(area, table_bytes(cap));
+    h->used += table_bytes(cap);
     return true;
 }
 
 /*
- * Looks name up in the manifest at path through its index, building the
- * index on the first look-up (one pass through m).  1 and *found (crc32,
- * size, has_size; name is the name asked for, index 0), 0 when absent,
- * INDEX_NONE when there is no index for it: the caller scans.
+ * Looks name up in the manifest at path through its index: 1 and *found
+ * (crc32, size, has_size; name is the name asked for, index 0), 0 when
+ * absent, INDEX_NONE when there is no index for it (the caller scans), or
+ * INDEX_BUILD at the first look-up: the caller passes every entry of the
+ * manifest to index_add, then calls index_done and asks again.  (The pass
+ * is the caller's so that no stack frame is added above the reader's.)
  */
-int index_lookup(struct core *c, struct mfile *m, const char *path, const char *name, size_t len,
-                 struct qpybak_entry *found)
+int index_find(struct core *c, const char *path, const char *name, size_t len,
+               struct qpybak_entry *found)
 {
     struct index_table *t = NULL;
     uint32_t lo, hi, i;
+    uint8_t *base;
+    size_t size;
     unsigned k;
+    struct spare_head *h = head_of(c, &base, &size);
 
-    if (!c->spare_planned)
+    if (h == NULL)
+        return INDEX_NONE;
+    if (!h->planned)
         spare_split(c);
     for (k = 0; k < INDEX_TABLES && t == NULL; k++)
-        if (c->index[k].path && same_path(c->index[k].path, path))
-            t = &c->index[k];
+        if (h->table[k].path && same_path(h->table[k].path, path))
+            t = &h->table[k];
     if (t == NULL) {
         for (k = 0; k < INDEX_TABLES && t == NULL; k++)
-            if (c->index[k].path == NULL)
-                t = &c->index[k];
+            if (h->table[k].path == NULL)
+                t = &h->table[k];
         if (t == NULL)
             return INDEX_NONE;
-        t->path = path;
+        t->path = path; /* claimed, usable or not: no second try this run */
         t->cap = 0;
-        if (!table_build(c, t, m, path, found))
-            t->cap = 0; /* claimed but unusable: no second try this run */
+        if (!table_claim(h, base, size, t, path))
+            return INDEX_NONE;
+        h->building = t;
+        h->filled = 0;
+        return INDEX_BUILD;
     }
-    if (t->cap == 0)
+    if (t->cap == 0 || h->building == t)
         return INDEX_NONE;
 
     name_key(name, len, &lo, &hi);
@@ -328,6 +383,37 @@ int index_lookup(struct core *c, struct mfile *m, const char *path, const char *
         if (++i == t->cap)
             i = 0;
     }
+}
+
+/* One entry of the manifest being indexed, in file order.  False when the
+ * table is full: the manifest changed since it was counted. */
+bool index_add(struct core *c, const struct qpybak_entry *e)
+{
+    uint32_t lo, hi;
+    uint8_t *base;
+    size_t size;
+    struct spare_head *h = head_of(c, &base, &size);
+
+    if (h == NULL || h->building == NULL)
+        return false;
+    if (e->invalid != QPYBAK_REASON_NONE || e->name == NULL)
+        return true; /* an invalid entry names nothing */
+    name_key(e->name, e->name_len, &lo, &hi);
+    return table_put(h, h->building, lo, hi, e);
+}
+
+/* The pass is over: ok, or the table is unusable (look-ups scan). */
+void index_done(struct core *c, bool ok)
+{
+    uint8_t *base;
+    size_t size;
+    struct spare_head *h = head_of(c, &base, &size);
+
+    if (h == NULL || h->building == NULL)
+        return;
+    if (!ok)
+        h->building->cap = 0;
+    h->building = NULL;
 }
 
 /* ------------------------------------------------------------ batches */
@@ -364,15 +450,19 @@ static int byte_compare(const char *a, const char *b)
 
 void batch_init(struct core *c, struct batch *b, char *one, size_t one_size)
 {
-    size_t size = (c->spare_size < 0x7FFFFFF8u ? c->spare_size : 0x7FFFFFF8u) & ~(size_t)7u;
+    uint8_t *base;
+    size_t size;
+    struct spare_head *h = head_of(c, &base, &size);
 
-    index_forget(c); /* the walk takes the spare buffer */
+    if (h)
+        forget(h); /* the walk takes the spare buffer beyond the head */
+    size = (size < 0x7FFFFFF8u ? size : 0x7FFFFFF8u) & ~(size_t)7u;
     mem_zero(b, sizeof *b);
     b->one = one;
     b->name_max = one_size - 1;
     /* room for at least two of the longest names, else one at a time */
-    if (size >= 2 * (REC_HEAD + one_size + 4u)) {
-        b->mem = c->spare;
+    if (base && size >= 2 * (REC_HEAD + one_size + 4u)) {
+        b->mem = base;
         b->size = size;
     }
 }

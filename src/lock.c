@@ -23,10 +23,7 @@ void core_unlock(struct core *c)
         c->port->unlock(c->port->ctx);
 }
 
-/* Removes whatever is at path unless it is of the type that belongs there
- * (want: QPYBAK_TYPE_FILE or _DIR; 0: nothing belongs there).  Removing a
- * link or FIFO removes that name only.  Returns 1 when something went. */
-static int clear_unless(struct core *c, const char *path, int want)
+int clear_unless(struct core *c, const char *path, int want)
 {
     struct qpybak_stat st;
     int err = io_stat(c, path, &st);

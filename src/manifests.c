@@ -214,7 +214,16 @@ int mfile_lookup(struct core *c, struct mfile *m, const char *path, const char *
     bool wrapped = false;
     int err;
 
-    err = index_lookup(c, m, path, name, len, found);
+    err = index_find(c, path, name, len, found);
+    if (err == INDEX_BUILD) {
+        bool ok = mfile_open(c, m, path) == 0;
+
+        while (ok && (err = mfile_next(m, found)) == 1)
+            ok = index_add(c, found);
+        index_done(c, ok && err == 0);
+        mfile_close(m);
+        err = index_find(c, path, name, len, found);
+    }
     if (err != INDEX_NONE)
         return err;
     if (m->handle < 0 || m->path != path) {

@@ -113,13 +113,12 @@ struct core *core_init(const struct qpybak_config *cfg, struct qpybak_result *re
      * spare: a minimum buffer reports the error without its path. */
     if (free_at + c->path_size <= end)
         c->err_path = (char *)take(&free_at, c->path_size);
-    /* The rest is the spare buffer: the duplicate filter and the manifest
-     * index, shared out by spare_split (index.c); the FOTA staging walk's
-     * name batches. */
-    c->spare = free_at < end ? free_at : NULL;
-    c->spare_size = free_at < end ? (size_t)(end - free_at) : 0;
-    c->bloom = NULL;
+    /* The rest is the spare buffer, from c->bloom to the end: the
+     * duplicate filter and the manifest index, shared out by spare_split
+     * (index.c), or the FOTA staging walk's name batches. */
+    c->bloom = free_at < end ? free_at : NULL;
     c->bloom_bits = 0;
+    index_init(c);
     *err = 0;
     return c;
 }
