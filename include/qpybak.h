@@ -372,6 +372,14 @@ struct qpybak_config {
 /* The work buffer size needed for a name limit (0: the default). */
 size_t qpybak_buffer_min(size_t name_max);
 
+/* The device path behind the error that the last procedure run with this
+ * configuration returned or recorded (a temporary name, a manifest, the
+ * file itself), or NULL when none is known.  It lives in the work buffer:
+ * valid until the buffer is used again.  Known only when the buffer has a
+ * path's worth of bytes beyond qpybak_buffer_min(); result->error_path and
+ * the events' error_path give the same for boot, status and FOTA apply. */
+const char *qpybak_error_path(const struct qpybak_config *cfg);
+
 /* ------------------------------------------------------------ procedures */
 
 /*

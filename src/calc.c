@@ -92,6 +92,9 @@ int qpybak_calc(const struct qpybak_config *cfg, const char *path, uint32_t *crc
     if (err)
         return err;
     err = calc_locked(c, path, &v, crc);
+    /* What the error is about, for qpybak_error_path(): recorded where it
+     * was met, else the step that failed last. */
+    note_error(c, err, c->fail_path ? c->fail_path : path);
     core_unlock(c);
     return err;
 }

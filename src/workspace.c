@@ -58,9 +58,29 @@ static void mfile_setup(struct mfile *m, struct core *c, uint8_t **free_at, size
     m->reader.name_size = name_size;
 }
 
+/* Where core_init placed the core in cfg's buffer. */
+static struct core *core_at(const struct qpybak_config *cfg)
+{
+    uint8_t *p = (uint8_t *)cfg->buffer;
+    size_t skew = (size_t)((uintptr_t)p & (ALIGN - 1));
+
+    return (struct core *)(void *)(skew ? p + (ALIGN - skew) : p);
+}
+
+const char *qpybak_error_path(const struct qpybak_config *cfg)
+{
+    const struct core *c;
+
+    if (cfg == NULL || cfg->buffer == NULL ||
+        cfg->buffer_size < qpybak_buffer_min(cfg->name_max))
+        return NULL;
+    c = core_at(cfg);
+    return c->cfg == cfg && c->err_path != NULL && c->err_path[0] ? c->err_path : NULL;
+}
+
 struct core *core_init(const struct qpybak_config *cfg, struct qpybak_result *result, int *err)
 {
-    size_t name_max, need, extra, chunk, out, io, skew;
+    size_t name_max, need, extra, chunk, out, io;
     uint8_t *free_at, *end;
     struct core *c;
 
@@ -75,11 +95,8 @@ struct core *core_init(const struct qpybak_config *cfg, struct qpybak_result *re
         *err = QPYBAK_ERR_NOMEM;
         return NULL;
     }
-    free_at = (uint8_t *)cfg->buffer;
-    end = free_at + cfg->buffer_size;
-    skew = (size_t)((uintptr_t)free_at & (ALIGN - 1));
-    if (skew)
-        free_at += ALIGN - skew;
+    free_at = (uint8_t *)core_at(cfg);
+    end = (uint8_t *)cfg->buffer + cfg->buffer_size;
 
     /* Shares of what is left beyond the minimum: larger file reads first,
      * then larger manifest chunks; the rest is the spare buffer. */
@@ -111,8 +128,10 @@ struct core *core_init(const struct qpybak_config *cfg, struct qpybak_result *re
     c->io_size = io;
     /* The copy of the path behind result->error comes first out of what is
      * spare: a minimum buffer reports the error without its path. */
-    if (free_at + c->path_size <= end)
+    if (free_at + c->path_size <= end) {
         c->err_path = (char *)take(&free_at, c->path_size);
+        c->err_path[0] = '\0';
+    }
     /* The rest is the spare buffer, from c->bloom to the end: the
      * duplicate filter and the manifest index, shared out by spare_split
      * (index.c), or the FOTA staging walk's name batches. */
