@@ -1793,6 +1793,134 @@ static void test_calc_keeps_other_entries(void **state)
     }
 }
 
+
+/* Issue 8: a file that cannot be read is no evidence of damage.  With a
+ * recorded edit it is kept and reported; with the factory value it is
+ * restored (nothing the entry recorded is lost). */
+static void test_unreadable_edit_kept(void **state)
+{
+    static const char edited[] = "import app\napp.run(debug=True)\n";
+    const struct ev_copy *e;
+    uint32_t crc;
+
+    (void)state;
+    scene(true, true);
+    put_str("/usr/main.py", edited);
+    assert_int_equal(CALC("/usr/main.py", &crc), 1);
+    fail_read.path = "/usr/main.py";
+    ram->hook = failing_read_hook;
+    assert_int_equal(BOOT(), 0);
+    e = ev_of("/usr/main.py");
+    assert_int_equal(e->ev.state, QPYBAK_STATE_UNRECOVERABLE);
+    assert_int_equal(e->ev.reason, QPYBAK_REASON_UNREADABLE);
+    assert_int_equal(e->ev.error, QPYBAK_ERR_IO);
+    assert_true(ram_port_file_is(ram, "/usr/main.py", edited));
+    assert_int_equal(res.error, QPYBAK_ERR_IO);
+    assert_non_null(res.error_path);
+    assert_string_equal(res.error_path, "/usr/main.py");
+    ram->hook = NULL;
+
+    /* the same with the factory value: restored */
+    scene(true, true);
+    fail_read.path = "/usr/apn_cfg.json";
+    ram->hook = failing_read_hook;
+    assert_int_equal(BOOT(), 0);
+    STATE("/usr/apn_cfg.json", QPYBAK_STATE_RESTORED);
+    ram->hook = NULL;
+    assert_true(file_is_factory("/usr/apn_cfg.json"));
+}
+
+/* Issue 8: calc names the path at fault - here a non-empty folder at the
+ * temporary name of the manifest it must replace. */
+static void test_calc_error_path(void **state)
+{
+    static const char edited[] = "import app\napp.run(debug=True)\n";
+    uint32_t crc;
+    int rc;
+
+    (void)state;
+    scene(true, true);
+    allow_temps = true;
+    ram_port_mkdirs(ram, "/usr/checksum.json.qpybak-tmp/keep");
+    put_str("/usr/main.py", edited);
+    rc = CALC("/usr/main.py", &crc);
+    assert_true(rc < 0);
+    assert_non_null(qpybak_error_path(&cfg));
+    assert_string_equal(qpybak_error_path(&cfg), "/usr/checksum.json.qpybak-tmp");
+    /* nothing was recorded, the manifest is whole */
+    assert_int_equal(recorded_crc(PRIMARY, "/usr/main.py"), fcrc("/usr/main.py"));
+    /* a successful run leaves no path behind */
+    ram_port_delete(ram, "/usr/checksum.json.qpybak-tmp/keep");
+    ram_port_delete(ram, "/usr/checksum.json.qpybak-tmp");
+    assert_int_equal(CALC("/usr/main.py", &crc), 1);
+    assert_null(qpybak_error_path(&cfg));
+}
+
+/* Issue 8: a FOTA journal that cannot finish (its staged copy unreadable)
+ * stays pending, and the files are checked all the same: a deleted file is
+ * restored, a file that already holds its pending update is ok. */
+static void test_pending_journal_does_not_stop_checks(void **state)
+{
+    static const char update[] = "import app\napp.run(v=2)\n";
+    static const char util2[] = "def clamp2(): pass\n";
+    char journal[1024];
+
+    (void)state;
+    scene(true, true);
+    put_str("/usr/.updater/main.py", update);
+    put_str("/usr/.updater/lib/util.py", util2);
+    put_str("/usr/lib/util.py", util2); /* installed, not yet recorded */
+    snprintf(journal, sizeof journal,
+             "[\n{\"name\": \"/usr/lib/util.py\", \"crc32\": \"0x%08x\", \"size\": %zu, "
+             "\"from\": \"/usr/.updater/lib/util.py\"},\n"
+             "{\"name\": \"/usr/main.py\", \"crc32\": \"0x%08x\", \"size\": %zu, "
+             "\"from\": \"/usr/.updater/main.py\"}\n]\n",
+             (unsigned)crc_of(util2, strlen(util2)), strlen(util2),
+             (unsigned)crc_of(update, strlen(update)), strlen(update));
+    put_str("/usr/.qpybak/fota.json", journal);
+    ram_port_delete(ram, "/usr/apn_cfg.json");
+    fail_read.path = "/usr/.updater/main.py";
+    ram->hook = failing_read_hook;
+    assert_int_equal(BOOT(), 0);
+    assert_true(res.fota.journal);
+    assert_true(res.fota.pending);
+    assert_true(ram_port_type(ram, "/usr/.qpybak/fota.json") > 0);
+    STATE("/usr/apn_cfg.json", QPYBAK_STATE_RESTORED);
+    STATE("/usr/lib/util.py", QPYBAK_STATE_OK);
+    assert_true(ram_port_file_is(ram, "/usr/lib/util.py", util2));
+    /* the next boot, the fault gone, finishes the update */
+    ram->hook = NULL;
+    assert_int_equal(BOOT(), 0);
+    assert_false(res.fota.pending);
+    assert_false(ram_port_type(ram, "/usr/.qpybak/fota.json") > 0);
+    assert_true(ram_port_file_is(ram, "/usr/main.py", update));
+    assert_int_equal(recorded_crc(PRIMARY, "/usr/main.py"), crc_of(update, strlen(update)));
+    assert_int_equal(recorded_crc(PRIMARY, "/usr/lib/util.py"), crc_of(util2, strlen(util2)));
+}
+
+/* Issue 8: a journal whose "from" is not in one staging folder free of
+ * tracked files is not followed: it could delete a tracked file. */
+static void test_journal_not_confined(void **state)
+{
+    static const char edited[] = "def start(): return 'mine'\n";
+    char journal[512];
+    uint32_t crc;
+
+    (void)state;
+    scene(true, true);
+    put_str("/usr/lib/util.py", edited);
+    assert_int_equal(CALC("/usr/lib/util.py", &crc), 1);
+    snprintf(journal, sizeof journal,
+             "[{\"name\": \"/usr/util.py\", \"crc32\": \"0x12345678\", "
+             "\"from\": \"/usr/lib/util.py\"}]");
+    put_str("/usr/.qpybak/fota.json", journal);
+    assert_int_equal(BOOT(), 0);
+    assert_false(ram_port_type(ram, "/usr/.qpybak/fota.json") > 0);
+    assert_true(ram_port_file_is(ram, "/usr/lib/util.py", edited));
+    assert_false(ram_port_type(ram, "/usr/util.py") > 0);
+    STATE("/usr/lib/util.py", QPYBAK_STATE_OK);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1841,6 +1969,10 @@ int main(void)
         T(test_calc_missing),
         T(test_calc_bad_paths),
         T(test_calc_keeps_other_entries),
+        T(test_unreadable_edit_kept),
+        T(test_calc_error_path),
+        T(test_pending_journal_does_not_stop_checks),
+        T(test_journal_not_confined),
     };
 #undef T
 
