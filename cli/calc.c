@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,6 +23,28 @@ static void print_line(uint32_t crc, const char *path)
     put_name(stdout, path);
     putchar('\n');
     out_live(); /* notes a write error with its errno */
+}
+
+/* PATH's line, naming where the error was met when that is another path
+ * (a manifest, a temporary name): "qpybak: /usr/a.py: USR_DIR/.qpybak-tmp:
+ * read-only file system". */
+static void calc_error(const struct opts *o, const struct qpybak_config *cfg, const char *path,
+                       int rc)
+{
+    const char *at = qpybak_error_path(cfg);
+    char *prefix, *host;
+
+    if (at == NULL || strcmp(at, path) == 0) {
+        cli_error(NULL, path, rc == QPYBAK_ERR_NOENT ? "no such file" : errtext(rc));
+        return;
+    }
+    /* PATH passed qpybak_name_check: no control character to escape. */
+    prefix = xmalloc(strlen(path) + 3);
+    snprintf(prefix, strlen(path) + 3, "%s: ", path);
+    host = host_path(o, at);
+    cli_error(prefix, host, errtext(rc));
+    free(host);
+    free(prefix);
 }
 
 int cmd_calc(const struct opts *o)
@@ -60,7 +83,7 @@ int cmd_calc(const struct opts *o)
         if (rc == 0) {
             cli_error(NULL, path, "not tracked, nothing recorded");
         } else if (rc < 0) {
-            cli_error(NULL, path, rc == QPYBAK_ERR_NOENT ? "no such file" : errtext(rc));
+            calc_error(o, &cfg, path, rc);
             status = EXIT_DAMAGE;
         }
     }
