@@ -43,7 +43,12 @@
 extern "C" {
 #endif
 
-#define QPYBAK_VERSION "0.1.0"
+/* The release; CMake's project() is the source, the test package.version
+ * checks these against it. */
+#define QPYBAK_VERSION_MAJOR 0
+#define QPYBAK_VERSION_MINOR 2
+#define QPYBAK_VERSION_PATCH 0
+#define QPYBAK_VERSION "0.2.0"
 
 /* ---------------------------------------------------------------- errors */
 
