@@ -12,6 +12,10 @@ Sections (each writes OUT/<section>.csv; the report is OUT/latest.md):
              damaged: qpybak status, rhash -c, cksfv -f, the I/O floor
   scaling    1,000 / 10,000 / 100,000 tracked 64-byte files: time and peak
              RSS of qpybak status and qpybak boot
+  lookups    20,000 missing files and 1 damaged of 20,000 with the backup
+             manifest shuffled (and in order, for reference); 10,000 files
+             staged in one folder (and 1,000): boot and fota apply times;
+             --qpybak-old EXE times an older build beside
   footprint  .text/.rodata/.data/.bss of the core for Cortex-M4 and RISC-V,
              objects and a --gc-sections image; boot's worst-case stack
 
@@ -308,6 +312,127 @@ def section_verify(args, res):
               "min_s", "user_s", "sys_s", "runs", "x_floor"]
     write_csv(os.path.join(args.out, "verify.csv"), header, rows)
     res["verify"] = [dict(zip(header, r)) for r in rows]
+
+
+# ----------------------------------------------------------------- lookups
+
+def shuffle_manifest(path, seed):
+    """Rewrites a manifest with its entries in a shuffled order."""
+    import json
+    import random
+    entries = json.load(open(path))
+    random.Random(seed).shuffle(entries)
+    with open(path, "w") as f:
+        f.write("[\n" + ",\n".join(json.dumps(e) for e in entries) + "\n]\n")
+
+
+def section_lookups(args, res):
+    """Issue 8 point 7: manifest look-ups and the staging walk, linear or
+    not.  Each command changes its tree, so every run gets its tree made
+    anew, outside the time measured:
+
+      missing   every tracked file deleted, boot restores them all (a backup
+                look-up per file); backup manifest shuffled, and in the
+                user manifest's order for reference
+      damaged   one file's entry a calc'd edit, the file damaged: boot puts
+                the factory copy back and rewrites the manifest (a backup
+                look-up per entry); shuffled, and in order for reference
+      staged    files staged in one folder, qpybak fota apply (the walk,
+                and a journal look-up per user-manifest entry)
+
+    --qpybak-old EXE times another build (before the index) beside, once
+    per case (it takes minutes)."""
+    log("look-ups and the staging walk")
+    if args.smoke:
+        n, m, runs = 600, 300, 2
+    else:
+        n, m, runs = 20000, 10000, 3
+    exes = [("after", args.qpybak, runs)]
+    if args.qpybak_old:
+        exes.append(("before", os.path.abspath(args.qpybak_old), 1))
+    ds = make_dataset(args, "lk%d" % n, n, 16)
+    d = ds["dir"]
+    bak_sorted = ds["bak"]
+    bak_shuf = os.path.join(d, "bak_shuffled")
+    shutil.copytree(bak_sorted, bak_shuf)
+    shuffle_manifest(os.path.join(bak_shuf, "checksum.json"), n)
+    tracked = [l for l in open(ds["list"]).read().split("\n") if l]
+    victim = tracked[len(tracked) // 2]
+    # a user partition with the manifests and folders only
+    empty = os.path.join(d, "usr_empty")
+    shutil.copytree(ds["usr"], empty)
+    for rel in tracked:
+        os.remove(os.path.join(empty, rel))
+
+    def prep_missing(work):
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(empty, work)
+
+    def prep_damaged(work, exe):
+        if not os.path.isdir(work):
+            shutil.copytree(ds["usr"], work)
+        with open(os.path.join(work, victim), "wb") as f:
+            f.write(b"edited by the application\n")
+        run([exe, "calc", "--usr", work, "/usr/" + victim])
+        with open(os.path.join(work, victim), "wb") as f:
+            f.write(b"damaged\n")
+
+    def prep_staged(work, count):
+        if not os.path.isdir(work):
+            shutil.copytree(ds["usr"], work)
+        stage = os.path.join(work, ".updater", "s")
+        os.makedirs(stage, exist_ok=True)
+        for i in range(count):
+            with open(os.path.join(stage, "%05d.txt" % i), "wb") as f:
+                f.write(b"staged %d\n" % i)
+
+    cases = [
+        ("missing", "%d missing, backup manifest shuffled" % n, bak_shuf, None),
+        ("missing", "%d missing, same order (reference)" % n, bak_sorted, None),
+        ("damaged", "1 damaged of %d, shuffled" % n, bak_shuf, None),
+        ("damaged", "1 damaged of %d, same order (reference)" % n, bak_sorted, None),
+        ("staged", "%d staged in one folder" % m, bak_sorted, m),
+        ("staged", "%d staged in one folder (reference)" % (m // 10), bak_sorted, m // 10),
+    ]
+    times = {}
+    for r in range(runs):
+        for kind, label, bak, count in cases:
+            for build, exe, nruns in exes:
+                if r >= nruns or (build == "before" and "reference" in label):
+                    continue
+                work = os.path.join(d, "w_%s_%s_%d" % (build, kind, count or 0)
+                                    + ("_s" if bak == bak_shuf else ""))
+                if kind == "missing":
+                    prep_missing(work)
+                    argv, expect = [exe, "boot", "--usr", work, "--bak", bak], 0
+                elif kind == "damaged":
+                    prep_damaged(work, exe)
+                    argv, expect = [exe, "boot", "--usr", work, "--bak", bak], 0
+                else:
+                    prep_staged(work, count)
+                    argv, expect = [exe, "fota", "apply", "--usr", work, "--bak", bak], 0
+                wall, code, _ = spawn_once(argv, d)
+                if code != expect:
+                    raise SystemExit("bench: %s exited %d: %s" % (label, code, shlex.join(argv)))
+                if kind == "missing" and not os.path.exists(os.path.join(work, tracked[-1])):
+                    raise SystemExit("bench: %s: not restored" % label)
+                if kind == "damaged" and open(os.path.join(work, victim), "rb").read() == b"damaged\n":
+                    raise SystemExit("bench: %s: not restored" % label)
+                if kind == "staged" and not os.path.exists(os.path.join(work, "s", "%05d.txt" % (count - 1))):
+                    raise SystemExit("bench: %s: not installed" % label)
+                times.setdefault((label, build), []).append(wall)
+                log("  %-44s %-6s %9.3f s" % (label, build, wall))
+    rows = []
+    for kind, label, bak, count in cases:
+        for build, exe, nruns in exes:
+            t = times.get((label, build))
+            if t:
+                rows.append([label, build, "%.6f" % statistics.median(t), "%.6f" % min(t), len(t)])
+    if not args.keep:
+        shutil.rmtree(d)
+    header = ["case", "build", "median_s", "min_s", "runs"]
+    write_csv(os.path.join(args.out, "lookups.csv"), header, rows)
+    res["lookups"] = [dict(zip(header, r)) for r in rows]
 
 
 # ----------------------------------------------------------------- scaling
@@ -955,6 +1080,37 @@ def build_report(args, res, info):
                 r["read_x_data"], r["writes"], r["write_bytes"], r["syncs"], r["renames"],
                 r["host_ms"]))
         L.append("")
+    if "lookups" in res:
+        rows = res["lookups"]
+        t = {(r["case"], r["build"]): float(r["median_s"]) for r in rows}
+        builds = [b for b in ("before", "after") if any(r["build"] == b for r in rows)]
+        cases = []
+        for r in rows:
+            if r["case"] not in cases:
+                cases.append(r["case"])
+        L.append("**Look-ups and the staging walk** (issue 8 point 7): median wall time in s, "
+                 "each run on a tree made anew; \"before\" is the scanning look-up and the "
+                 "one-name walk (one run)")
+        L.append("")
+        L.append("| case | " + " | ".join(builds) + " |")
+        L.append("|---|" + "---:|" * len(builds))
+        for c in cases:
+            L.append("| %s | %s |" % (c, " | ".join(
+                fnum(t[(c, b)], 3) if (c, b) in t else "-" for b in builds)))
+        L.append("")
+        shuf = [c for c in cases if "shuffled" in c]
+        for c in shuf:
+            ref = c.replace("backup manifest shuffled", "same order (reference)").replace(
+                "shuffled", "same order (reference)")
+            if (c, "after") in t and (ref, "after") in t:
+                ratio = t[(c, "after")] / t[(ref, "after")]
+                targets.append(("%s <= 2x the same order" % c, ratio <= 2.0,
+                                "%.2fx (%.3f vs %.3f s)" % (ratio, t[(c, "after")], t[(ref, "after")])))
+        big = [c for c in cases if "staged" in c and "reference" not in c]
+        small = [c for c in cases if "staged" in c and "reference" in c]
+        if big and small and (big[0], "after") in t and (small[0], "after") in t:
+            ratio = t[(big[0], "after")] / t[(small[0], "after")]
+            targets.append(("%s <= 15x the time of a tenth" % big[0], ratio <= 15.0, "%.2fx" % ratio))
     if "footprint" in res:
         L.append("**Footprint** of the core, bytes (`-Os`, `-ffunction-sections -fdata-sections`). "
                  "Image: linked `-nostdlib --gc-sections` from qpybak_boot/status/calc/fota_apply; "
@@ -1046,7 +1202,8 @@ def main():
     ap.add_argument("--work")
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--keep", action="store_true")
-    ap.add_argument("--only", default="crc,verify,scaling,device,footprint")
+    ap.add_argument("--only", default="crc,verify,scaling,lookups,device,footprint")
+    ap.add_argument("--qpybak-old", help="lookups: another build to time beside (before)")
     ap.add_argument("--backend", default="?")
     args = ap.parse_args()
     args.qpybak = os.path.abspath(args.qpybak)
@@ -1068,6 +1225,8 @@ def main():
             section_verify(args, res)
         if "scaling" in only:
             section_scaling(args, res)
+        if "lookups" in only:
+            section_lookups(args, res)
         if "device" in only:
             section_device(args, res)
         if "footprint" in only:

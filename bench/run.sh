@@ -12,6 +12,7 @@
 #   --work DIR        where the file trees go (default: /dev/shm if roomy)
 #   --keep            keep the file trees
 #   --qpybak EXE --bench-bin DIR   use programs already built (CTest does)
+#   --qpybak-old EXE  the lookups section also times this (older) build
 # Needs: cmake, a C compiler, zlib1g-dev, libisal-dev, python3; optional:
 # rhash, cksfv (their rows are left out without them), arm-none-eabi-gcc
 # and riscv64-unknown-elf-gcc (footprint).
@@ -28,9 +29,9 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift ;;
     --qpybak) qpybak=$2; shift ;;
     --bench-bin) bench_bin=$2; shift ;;
-    --work|--only) pass+=("$1" "$2"); shift ;;
+    --work|--only|--qpybak-old) pass+=("$1" "$2"); shift ;;
     --keep) pass+=(--keep) ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift

@@ -195,8 +195,8 @@ void index_forget(struct core *c)
 /*
  * Shares the spare buffer between the duplicate filter (front) and the
  * index (the rest), from the entry counts validation found: the filter
- * wants 32 bits per user-manifest entry (a false "maybe" about once per
- * 400,000 names) and makes do with 8; each indexed manifest wants its
+ * wants 32 bits per user-manifest entry (a false "maybe" about once in
+ * 170,000 names) and makes do with 8; each indexed manifest wants its
  * table half full and makes do with 4/5.  The index comes before a filter
  * larger than 8 bits per entry.  When even the smallest tables do not
  * fit, the filter takes what it can use and the look-ups scan.  Only the

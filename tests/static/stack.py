@@ -55,7 +55,7 @@ LIBC_FRAME = 32
 # the whole called expression at the call site, kind).  First match wins.
 PORT, USER = "port", "user callback"
 INDIRECT = [
-    (None, r"c->port->list", "port list"),         # the port calls back pick_next
+    (None, r"c->port->list", "port list"),         # the port calls back batch_add
     (None, r"c->port->\w+", PORT),
     (None, r"c->cfg->on_(file|update)", USER),
     ("capped_read", r"c->read", "flag source"),    # the flag's source, wrapped
@@ -71,7 +71,7 @@ KINDS = {
     "reader source": ["capped_read", "mfile_read", "tee_read"],
     "jout output": ["ofile_write"],
     "rewrite hook": ["take_factory_value", "take_journal_value", "set_value"],
-    "port list": ["pick_next"],
+    "port list": ["batch_add"],
 }
 
 
