@@ -5,7 +5,10 @@ set -euo pipefail
 
 packages=(cmake make gcc clang libclang-rt-14-dev python3 libcmocka-dev libisal-dev zlib1g-dev
           gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
-          gcc-riscv64-unknown-elf valgrind cppcheck clang-tidy time rhash cksfv)
+          gcc-riscv64-unknown-elf valgrind cppcheck clang-tidy time rhash cksfv
+          # packaging (tests/package): licence, man page, service, armhf consumer
+          reuse mandoc shellcheck systemd busybox pkgconf bsdutils
+          gcc-arm-linux-gnueabihf qemu-user)
 
 missing=()
 for p in "${packages[@]}"; do
