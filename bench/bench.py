@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 """qpybak benchmark driver.  bench/run.sh builds the programs and calls this.
 
     bench.py --qpybak EXE --bench-bin DIR --out DIR [--smoke] [--work DIR]

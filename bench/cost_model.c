@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The device cost model: what one boot (or status) asks of the storage,
  * counted at the port - the calls a flash file system would see - for a

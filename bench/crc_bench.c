@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CRC-32 throughput on 1 KiB, 64 KiB, 1 MiB and 64 MiB buffers:
  * qpybak's host backend (qpybak_crc32 as built), its portable table1 and

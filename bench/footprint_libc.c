@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The few C library routines a compiler may call from the core's loops
  * (GCC turns byte loops into memset/memcpy/strlen calls), for the

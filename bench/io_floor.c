@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The I/O floor: the least a verifier must do for each file - open, read
  * it whole, close - with nothing else (no checksum, no manifest parsing).

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 """Makes the application tree the verification and scaling runs pack.
 
     mktree.py APP_DIR COUNT SIZE LIST   writes COUNT files of SIZE random

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Prototypes, not in the core: portable CRC-32 variants measured next to
  * qpybak's slicing-by-8 to size what would make the portable code beat

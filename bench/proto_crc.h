@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Prototype CRC-32 variants for the analysis (proto_crc.c); not the core. */
 #ifndef PROTO_CRC_H
 #define PROTO_CRC_H

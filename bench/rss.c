@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Runs a command and prints its wall time and peak RSS - ru_maxrss from
  * wait4, what /usr/bin/time -f %M reports - as "SECONDS KIB" on stderr;

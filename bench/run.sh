@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # qpybak benchmarks: builds a Release tree of its own, runs every section and
 # writes bench/results/*.csv and bench/results/latest.md (also printed).
 #

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `qpybak calc` (record the checksum of an edited tracked file, SPEC
  * section 4) and `qpybak crc` (the same checksum for any host file).  Both

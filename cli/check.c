@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `qpybak boot` and `qpybak status`: run the core procedure on the two
  * roots and print its outcome, as lines for a human or as the JSON report.

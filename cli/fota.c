@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * qpybak fota apply --usr USR_DIR --bak BAK_DIR [STAGE_DIR] (SPEC section 5).
  *

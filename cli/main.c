@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * qpybak - the command (docs/cli.md).  This file parses the command line
  * and hands it to one of the commands; they do the work.

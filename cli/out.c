@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Output helpers of the qpybak command: names made safe for a terminal,
  * the one-line error format, and small host utilities.

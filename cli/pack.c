@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pack, second half: APP_DIR has been scanned and every check has passed
  * (pack_scan.c); write the backup partition and, with --usr, the factory

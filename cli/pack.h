@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `qpybak pack`, shared between its two halves: pack_scan.c looks at
  * everything and refuses bad input before a byte is written; pack.c writes.

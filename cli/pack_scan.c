@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pack, first half: look at all of APP_DIR and at the output directories,
  * and refuse anything that would make a bad partition, before pack.c writes

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Install rules (included from the top-level CMakeLists.txt when
 # QPYBAK_INSTALL is on, the default for a top-level build).
 #

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # examples/demo.sh BUILD_DIR
 #
 # A narrated tour of qpybak on the example application (examples/app): pack

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Installs what it needs, builds qpybak and runs the demo: the example app is
 # packed into a backup partition, the user partition is damaged in each of
 # the ways QuecPython's note lists, and qpybak status/boot put it right.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Installs, from Debian's archive, what building and testing qpybak needs.
 # Does nothing when everything is already there.
 set -euo pipefail

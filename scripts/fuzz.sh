@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz/ and runs
 # each one for a bounded time over its checked-in seed corpus (CTest label
 # "fuzz"; tests/fuzz/README.md).  CI runs this from scripts/test.sh.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Installs what it needs, builds qpybak twice (normal, and ASan + UBSan) and
 # runs every test: unit, scenario, cross builds.  CI runs exactly this.
 set -euo pipefail

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Runs the scenario tests (tests/scenario/t_*.sh) and the lighter hostile-
 # tree cases with the real `qpybak` binary under valgrind (memcheck): any
 # invalid read or write, use of uninitialised memory or definite leak makes

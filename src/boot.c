@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Boot and status (SPEC section 3): one procedure, two modes.  Status runs
  * every check and writes nothing; boot also repairs the user manifests,

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internal: the state of one boot, status or calc run, carved out of the
  * caller's work buffer (workspace.c), and the helpers every procedure shares.

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CRC-32 by slicing-by-8 (eight 1 KiB tables, 8 KiB of .rodata): eight bytes
  * per step with independent look-ups, several times the byte-table speed on

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CRC-32 with one 256-entry table (1 KiB of .rodata): the default, for small
  * targets.  About one table look-up per byte.

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What a port error means.  Every procedure asks the same question of an
  * error - is the thing absent, is something else in its place, may a later

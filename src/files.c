@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Whole-file operations: checksums, atomic installs, buffered output files.
  * Every replacement follows one rule (docs/design.md): write NAME.qpybak-tmp

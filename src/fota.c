@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * FOTA apply (SPEC section 5).  The journal /usr/.qpybak/fota.json is a
  * checksum.json whose entries also carry "from", the staged copy:

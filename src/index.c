@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The spare work buffer: what is left of the caller's buffer beyond the
  * fixed pieces (workspace.c).  It holds, in turn:

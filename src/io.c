@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The one wrapper through which every storage call of the core goes: the
  * place to trace, and where test builds count operations and inject faults

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The streaming JSON lexer (see json.h).  Syntax follows RFC 8259 strictly:
  * no trailing commas, no comments, no leading zeros, no raw control

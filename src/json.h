@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The streaming JSON lexer under the manifest and flag readers.  It pulls
  * bytes through a qpybak_reader's chunk buffer, never looks back, and keeps

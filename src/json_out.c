@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Emitting JSON text (see json_out.h). */
 #include "json_out.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internal: emitting JSON text through a qpybak_write_fn, for the manifest
  * writer and the report.  Each call is a no-op once *err is set, so callers

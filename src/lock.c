@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One run at a time, and a clean start for it.  Every procedure holds the
  * port's lock for its whole run (docs/design.md, "Concurrent runs"); the

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The streaming checksum.json reader (SPEC section 2).  One entry at a time,
  * in the caller's chunk and name buffers.  Entry-level problems make one

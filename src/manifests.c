@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Manifests as files: opening a reader on one, validating it whole, choosing
  * which user manifest to trust (SPEC section 3, step 3), looking names up in

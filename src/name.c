@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Manifest name validation (SPEC section 1).  A name that fails here is
  * reported and never opened, read or written, on any partition: this check

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JSON report (docs/cli.md): boot's /usr/.qpybak/boot.json and the
  * command's --json output are this one document.  Written as events arrive,

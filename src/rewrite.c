@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Replacing the user manifest (SPEC section 3, step 6; section 4).  The new
  * manifest is streamed from the one in use into a temporary file, entry by

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Names for humans: errors, states, reasons.  Kept in one file so that a
  * firmware that never prints can drop it at link time.

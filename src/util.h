@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internal: the few string and memory helpers the core needs.  The core
  * includes no libc header beyond the compiler's own freestanding ones

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Carving the work buffer.  Everything a run needs lives here, sized from
  * the name limit; what is left over makes reads larger and the duplicate

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 """Writes the CRC-32 tables of src/crc32_table1.c and src/crc32_slice8.c.
 
 Run from the repository root: python3 tools/gen_crc_tables.py

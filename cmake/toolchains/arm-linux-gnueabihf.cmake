@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Cross build for 32-bit ARM embedded Linux with Debian's cross compiler
 # (gcc-arm-linux-gnueabihf):
 #   cmake -S . -B build-armhf -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/arm-linux-gnueabihf.cmake

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # main.py - a small QuecPython application whose files qpybak keeps alive.
 #
 # Every file of this folder is packed into the backup partition; at boot the

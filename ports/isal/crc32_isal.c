@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Host CRC backend: ISA-L's crc32_gzip_refl (SIMD, folding with PCLMULQDQ).
  * It is the gzip/zlib CRC-32 with the same pre- and post-inversion inside,

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The POSIX storage port (see qpybak_posix.h and the port contract in
  * qpybak.h).

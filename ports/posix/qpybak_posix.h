@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The POSIX storage port: two host directories stand in for the partitions,
  * usr_root for /usr and bak_root for /bak.  Every path is walked one

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Power cuts at every instant, and I/O errors at every call (issue: crash
  * safety, SPEC section 3).  The model (docs/crash-testing.md):

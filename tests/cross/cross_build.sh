@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Cross-builds the portable core (src/ only, as it is) for a bare-metal target
 # and fails on any warning.  Prints text/data/bss per object and in total.
 #   cross_build.sh SRC_DIR OUT_DIR NAME CC [CFLAGS...]

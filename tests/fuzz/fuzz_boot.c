@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fuzz target: qpybak_boot (and qpybak_status) over a RAM port whose whole
  * tree comes from the input: flag, user manifest, shadow, backup manifest,

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fuzz target: manifest name validation, qpybak_name_check, against a
  * reference written from SPEC section 1 and qpybak.h (json_ref.c:

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fuzz target: the checksum.json reader, through the streaming API boot
  * uses (qpybak_reader_init / qpybak_reader_next).

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fuzz target: writer -> reader round trip.  What qpybak_writer_* emits,
  * qpybak_reader_next gives back exactly.

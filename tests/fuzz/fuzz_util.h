@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Shared helpers of the libFuzzer targets: a byte source that hands the
  * parsers the input in pseudo-random chunk sizes, and a check macro that

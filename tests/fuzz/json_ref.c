@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reference JSON, manifest, flag and name rules (see json_ref.h). */
 #include "json_ref.h"
 

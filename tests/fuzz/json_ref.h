@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reference implementations the fuzz targets compare the core against,
  * written from SPEC.md and RFC 8259 rather than from src/: a plain

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 """Writes the seed corpora of the fuzz targets into tests/fuzz/corpus/<target>/.
 
     python3 tests/fuzz/make_corpus.py          # (re)write every seed

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Runs one libFuzzer target for a bounded time over its checked-in seed
 # corpus (read only: new inputs go to WORK/new, crashes to WORK/).
 #   run_fuzz.sh FUZZER SEED_CORPUS WORK SECONDS [libFuzzer options...]

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 """Hostile trees through the real `qpybak` binary.
 
     python3 tests/hostile/hostile.py QPYBAK_BINARY CASE      # one case

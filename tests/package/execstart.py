@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 """Prints the command line of a unit's ExecStart=, one word per line, as
 systemd builds it: words split like a shell's, "${VAR}" replaced inside a
 word, a word that is only "$VAR" split on white space (systemd.service(5),

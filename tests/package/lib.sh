@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the package tests (tests/package/t_*.sh).  CMake passes what the
 # build knows as QPYBAK_* environment variables (tests/package/CMakeLists.txt).
 set -euo pipefail

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 """The man page must say what `qpybak --help` says (package.man).
 
     man_vs_help.py QPYBAK RENDERED_MAN_PAGE

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # The bash completion (packaging/qpybak.bash-completion): shellcheck is
 # clean, and what it offers is what `qpybak --help` says: the commands, and
 # for each command the options of its synopsis line; directories after

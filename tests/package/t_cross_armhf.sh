@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # A cross build for arm-linux-gnueabihf (cmake/toolchains/), installed into
 # a DESTDIR: the command is an ARM executable that runs under qemu-arm (pack,
 # a deleted file, boot restores it), and a consumer cross-built with

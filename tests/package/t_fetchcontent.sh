@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # FetchContent from a file:// URL (a tarball of this source tree, build
 # trees and .git left out): the consumer configures with qpybak's tests,
 # bench and command off, so its `ctest -N` lists its own test only; it

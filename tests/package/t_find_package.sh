@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # A consumer project finds the installed package (DESTDIR tree of
 # package.install) with find_package(qpybak VERSION REQUIRED COMPONENTS
 # posix), builds against qpybak::posix and runs: intact partitions made by

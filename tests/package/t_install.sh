@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # `cmake --install` of this build into a DESTDIR (the fixture the consumer
 # and service tests use: $QPYBAK_WORK/destdir).  The tree must hold exactly
 # the files README.md ("Install") lists, executables executable, no path of

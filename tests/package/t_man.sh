@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # qpybak(1): mandoc -Tlint finds nothing; the page says what --help says
 # (man_vs_help.py); the command never writes colour or other escape
 # sequences, even on a terminal that asks for colour.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # A consumer built with plain cc and pkg-config against the installed tree
 # (DESTDIR of package.install, through PKG_CONFIG_SYSROOT_DIR), then run.
 . "$(dirname "$0")/lib.sh"

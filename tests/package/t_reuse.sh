@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Licensing: every file of the source tree has its SPDX licence and
 # copyright (a header, or .reuse/dep5 for data), and `reuse lint` (Debian's
 # reuse) is clean.  Files git ignores (the build trees) are not looked at.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # The boot service, as installed (the DESTDIR tree of package.install):
 # - qpybak-boot.service has the properties the integration needs, and the
 #   preset ships it disabled;

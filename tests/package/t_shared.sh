@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # A shared build (BUILD_SHARED_LIBS=ON) with CMAKE_INSTALL_PREFIX=/usr, as a
 # distribution package would make it: the libraries carry the SONAME
 # lib*.so.SOVERSION (MAJOR.MINOR while the major version is 0), the command

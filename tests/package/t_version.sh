@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # One version: project() in CMakeLists.txt is the source.  include/qpybak.h
 # (QPYBAK_VERSION and QPYBAK_VERSION_MAJOR/MINOR/PATCH), the newest release
 # of CHANGELOG.md and `qpybak --version` must all say the same.

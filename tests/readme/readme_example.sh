@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # The C example in README.md must compile, warning-free, for the host and
 # for Cortex-M4: a documented API call that no longer exists fails here.
 #   readme_example.sh REPO_DIR OUT_DIR

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 """tests/scenario/helper.py - the scenario tests' python side.
 
 One process per test case (python start-up is slow on loaded machines), fed

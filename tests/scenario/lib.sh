@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # tests/scenario/lib.sh - the scenario tests' helpers.  Sourced by every t_*.sh.
 #
 #   bash t_restore.sh QPYBAK_BINARY CASE

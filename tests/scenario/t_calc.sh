@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # calc (record a legitimate edit) and crc (checksum of host files).
 . "$(dirname "$0")/lib.sh"
 

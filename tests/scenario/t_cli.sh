@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # The command line: every exit status of every command, usage errors with one
 # line on stderr, option forms.
 . "$(dirname "$0")/lib.sh"

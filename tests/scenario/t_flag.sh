@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # The enable flag /bak/backup_restore.json: off in every doubtful case, and
 # then boot changes nothing and exits 0.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Hostile and broken manifest entries: reported invalid, never opened, and
 # nothing outside the two roots is touched; the good entries still work.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # --json: one JSON object, nothing else, with the shape of SPEC section 6 and
 # docs/cli.md.
 . "$(dirname "$0")/lib.sh"

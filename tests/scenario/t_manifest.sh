@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Which checksums boot trusts: primary, shadow, factory; what it does when the
 # backup partition itself is damaged; QuecPython-written manifests.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # pack: what QPYcom's "backup" option does, in the exact formats of the SPEC;
 # and what it refuses, writing nothing.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Boot restores what the seed document's trigger conditions damage: a deleted
 # user manifest, a deleted or edited file, a power-cut truncation, a deleted
 # folder; and the size check catches what the CRC alone cannot.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # status changes nothing, in any state; an intact boot changes nothing either;
 # boot.json is written only when boot changed or found something.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # Static analysis: cppcheck and clang-tidy (the checked-in .clang-tidy).
 #
 #   bash tests/static/run.sh [cppcheck|clang-tidy|all]

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 """Bounded stack: every frame of the core, and the worst-case stack depth of
 each public entry point, checked against stated limits.
 

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The RAM storage port for tests (see ram_port.h).
  */

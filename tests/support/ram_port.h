@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A RAM storage port for tests: an in-memory file system behind
  * struct qpybak_port, with the semantics of a real one and counters that let

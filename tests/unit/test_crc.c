@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CRC-32: SPEC section 2 vectors for every backend, chaining at any chunk
  * boundary, agreement between backends, the generated tables against a

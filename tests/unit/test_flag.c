@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The enable flag, backup_restore.json (SPEC section 2): on only for a JSON
  * object whose "enable" member is a non-zero number or true; every other

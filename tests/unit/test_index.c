@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The manifest index and the staging walk's name batches (src/index.c,
  * issue 8 point 7), against the RAM port.

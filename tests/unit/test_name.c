@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * qpybak_name_check: every rule of SPEC section 1 (prefix "/usr/", no empty,
  * "." or ".." component, no trailing '/', no backslash, no control

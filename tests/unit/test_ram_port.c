@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The RAM storage port of the tests (tests/support/ram_port.c) behaves like
  * a real file system and counts contract breaches: the boot and crash tests

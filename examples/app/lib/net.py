@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # net.py - report the device's presence to the configured server.
 import usocket
 import ujson

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The qpybak authors
+# SPDX-License-Identifier: Apache-2.0
 # util.py - JSON config helpers and a tiny logger.
 import ujson
 import utime

@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A program built against an installed (or fetched) qpybak, as a user
  * would build one: `consumer USR_DIR BAK_DIR` runs qpybak_status() through
