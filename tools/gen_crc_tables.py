@@ -33,8 +33,9 @@ def rows(values, indent="    "):
     return "\n".join(out)
 
 
-SPDX = ("/* SPDX-FileCopyrightText: 2026 The qpybak authors */\n"
-        "/* SPDX-License-Identifier: Apache-2.0 */\n")
+# (The tag strings are split so that reuse does not read them as this file's own.)
+SPDX = ("/* SPDX" "-FileCopyrightText: 2026 The qpybak authors */\n"
+        "/* SPDX" "-License-Identifier: Apache-2.0 */\n")
 
 
 def main():
