@@ -5,7 +5,7 @@
 #
 # What goes where, with the GNUInstallDirs defaults of a Debian host and
 # CMAKE_INSTALL_PREFIX=/usr (README.md, "Install"):
-#   include/qpybak.h, include/qpybak_posix.h          headers
+#   include/qpybak*.h (every header of include/), qpybak_posix.h
 #   lib/<multiarch>/libqpybak.a, libqpybak_posix.a     (or .so.VERSION + links)
 #   lib/<multiarch>/cmake/qpybak/                       find_package(qpybak)
 #   lib/<multiarch>/pkgconfig/qpybak.pc, qpybak-posix.pc
@@ -41,7 +41,9 @@ set(QPYBAK_SERVICE_BAK_DIR /data/qpybak/bak CACHE PATH
     "Boot service: where the backup partition (the device's /bak) is mounted")
 
 # --- the libraries, headers and the CMake package --------------------------------
-set(_qpybak_headers ${PROJECT_SOURCE_DIR}/include/qpybak.h)
+# Every header of include/ is public (qpybak.h, the integrator's manual, and
+# the building blocks for host tools next to it).
+file(GLOB _qpybak_headers CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/include/*.h)
 if(TARGET qpybak_posix)
   list(APPEND _qpybak_headers ${PROJECT_SOURCE_DIR}/ports/posix/qpybak_posix.h)
 endif()

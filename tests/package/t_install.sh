@@ -14,8 +14,9 @@ DESTDIR=$d "$QPYBAK_CMAKE" --install "$QPYBAK_BUILD" >"$QPYBAK_WORK/install.log"
 v=$QPYBAK_EXPECT_VERSION
 IFS=. read -r major minor _ <<<"$v"
 if [ "$major" = 0 ]; then sover=$major.$minor; else sover=$major; fi
-expected=(
-    "$QPYBAK_INCLUDEDIR/qpybak.h" "$QPYBAK_INCLUDEDIR/qpybak_posix.h"
+expected=("$QPYBAK_INCLUDEDIR/qpybak_posix.h")
+for h in "$QPYBAK_SRC"/include/*.h; do expected+=("$QPYBAK_INCLUDEDIR/${h##*/}"); done
+expected+=(
     "$QPYBAK_CMAKEDIR/qpybakConfig.cmake" "$QPYBAK_CMAKEDIR/qpybakConfigVersion.cmake"
     "$QPYBAK_CMAKEDIR/qpybakTargets.cmake" "$QPYBAK_CMAKEDIR/qpybakTargets-CONFIG.cmake"
     "$QPYBAK_PKGCONFIGDIR/qpybak.pc" "$QPYBAK_PKGCONFIGDIR/qpybak-posix.pc"
