@@ -69,8 +69,13 @@ APP
     out=$(MANPATH=$d$QPYBAK_MANDIR systemd-analyze verify "$u/qpybak-boot.service" "$u/example-app.service" 2>&1) ||
         { echo "$out"; fail "systemd-analyze verify"; }
     [ -z "$out" ] || { echo "$out"; fail "systemd-analyze verify: the messages above"; }
+    # The whole boot transaction: messages about this system's own units are
+    # not ours (shown, not fatal); any about ours, or a cycle, are.
     out=$(systemd-analyze verify --man=no multi-user.target 2>&1) || { echo "$out"; fail "systemd-analyze verify multi-user.target"; }
-    [ -z "$out" ] || { echo "$out"; fail "systemd-analyze verify multi-user.target, the unit enabled: the messages above"; }
+    [ -z "$out" ] || echo "$out"
+    if grep -qiE 'qpybak|example-app|cycle|data-qpybak' <<<"$out"; then
+        fail "systemd-analyze verify multi-user.target, the unit enabled: the messages above"
+    fi
     unset SYSTEMD_UNIT_PATH
     ok "systemd-analyze verify: the unit, its man page, a boot with it and an application enabled"
 else
