@@ -1,9 +1,10 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * `qpybak calc` (record the checksum of an edited tracked file, SPEC
- * section 4) and `qpybak crc` (the same checksum for any host file).  Both
- * print "0x%08x  PATH", as QuecPython's file_crc32.calc returns it.
+ * `qpybak calc` (record the checksum of an edited tracked file,
+ * docs/design.md, "Calc") and `qpybak crc` (the same checksum for any host
+ * file).  Both print "0x%08x  PATH", the value QuecPython's file_crc32.calc
+ * returns.
  */
 #include "cli.h"
 

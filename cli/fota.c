@@ -1,7 +1,8 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * qpybak fota apply --usr USR_DIR --bak BAK_DIR [STAGE_DIR] (SPEC section 5).
+ * qpybak fota apply --usr USR_DIR --bak BAK_DIR [STAGE_DIR]
+ * (docs/design.md, "FOTA apply"; docs/cli.md, "fota apply").
  *
  * The staging folder must lie inside USR_DIR: after a power cut, boot
  * finishes the update from the staged copies the journal names, and boot

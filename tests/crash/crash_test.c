@@ -1,8 +1,8 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Power cuts at every instant, and I/O errors at every call (issue: crash
- * safety, SPEC section 3).  The model (docs/crash-testing.md):
+ * Power cuts at every instant, and I/O errors at every call (the promises
+ * of docs/design.md, "Crash safety").  The model (docs/crash-testing.md):
  *
  * - The fault layer sits on the RAM port's hook and counts the mutating
  *   operations: write, sync, rename, remove, mkdir.  "Cut at N" fails
@@ -13,8 +13,8 @@
  * - Data written to a file since its last sync is then dropped, kept, or
  *   kept in part (a torn tail): each variant is swept.  rename and remove
  *   are atomic, as on littlefs.
- * - After each cut: the SPEC section 3 invariants are checked on the
- *   surviving storage (no torn manifest, no torn tracked file, /bak
+ * - After each cut: the invariants of docs/design.md, "Crash safety", are
+ *   checked on the surviving storage (no torn manifest, no torn tracked file, /bak
  *   untouched), then boot runs uninterrupted and must reach exactly the
  *   state an uninterrupted run reaches, with no temporary file left.
  *
@@ -719,7 +719,8 @@ static const char *const tracked[] = {
 };
 #define N_TRACKED (sizeof tracked / sizeof tracked[0])
 
-/* The SPEC section 3 invariants on storage as a cut or a fault left it. */
+/* The invariants of docs/design.md, "Crash safety", on storage as a cut
+ * or a fault left it. */
 static bool invariants_hold(struct check *k)
 {
     static const char *const manifests[] = {"/usr/checksum.json", "/usr/.qpybak/checksum.json"};

@@ -272,7 +272,8 @@ static void on_file(void *ctx, const struct qpybak_file_event *ev)
          * When the backup copy is there and valid, "matches" means "is that
          * copy": a crc32 alone proves little (4096 zero bytes have the
          * crc32 of an empty file), and a damaged file must never be
-         * recorded as valid (SPEC section 3, step 5). */
+         * recorded as valid (docs/design.md, "Checking and restoring one
+         * entry"). */
         was = ram_port_get(run->before, alt, &was_len);
         copy = was != NULL && was_len == now_len && memcmp(was, now, now_len) == 0;
         if (!copy) {

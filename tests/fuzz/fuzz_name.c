@@ -2,7 +2,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fuzz target: manifest name validation, qpybak_name_check, against a
- * reference written from SPEC section 1 and qpybak.h (json_ref.c:
+ * reference written from docs/format.md, "Device paths and names" (json_ref.c:
  * ref_name_check decodes the whole name as strict UTF-8 first, then checks
  * the shape; the core does it in one pass).
  *

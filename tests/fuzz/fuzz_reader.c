@@ -22,8 +22,8 @@
  * - the entries and the result do not depend on how the source splits the
  *   input (compared with a whole-buffer reading);
  * - a failing source never yields 0 (a "well-formed end");
- * - against the reference parser (json_ref.c, written from SPEC and
- *   RFC 8259): a document that is valid JSON, an array, and nested less
+ * - against the reference parser (json_ref.c, written from docs/format.md
+ *   and RFC 8259): a document that is valid JSON, an array, and nested less
  *   than 66 deep ends with 0 and has exactly the reference's entries, valid
  *   ones with the same name, crc32 and size; an invalid or too-deep
  *   document ends with QPYBAK_ERR_CORRUPT.

@@ -12,10 +12,11 @@
  *           4 bytes crc, 1 byte (bit 0: has size), 4 bytes size
  *
  * Invariants:
- * - the output is byte for byte the form of SPEC section 2 (built here
- *   independently: "[\n", one entry per line, crc32 as 0x + 8 lower-case
- *   hex digits, names escaped as docs/cli.md says: \" \\ \u00XX for C0,
- *   DEL and C1 controls, \ufffd for each byte that is not valid UTF-8);
+ * - the output is byte for byte the form of docs/format.md, "What writers
+ *   emit" (built here independently: "[\n", one entry per line, crc32 as
+ *   0x + 8 lower-case hex digits, names escaped as docs/cli.md says: \"
+ *   \\ \u00XX for C0, DEL and C1 controls, \ufffd for each byte that is
+ *   not valid UTF-8);
  * - the reader gives back every entry in order: the same crc32 and size,
  *   the same name (after the \ufffd substitution), and the validity that
  *   the reference name check gives that name; then 0;

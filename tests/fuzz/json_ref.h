@@ -2,10 +2,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reference implementations the fuzz targets compare the core against,
- * written from SPEC.md and RFC 8259 rather than from src/: a plain
+ * written from docs/format.md and RFC 8259 rather than from src/: a plain
  * recursive-descent JSON parser (in-memory, depth-capped), the manifest
- * entry rules of SPEC section 2, the enable-flag rules, and the name rules
- * of SPEC section 1.  Slow and simple on purpose.
+ * entry rules ("checksum.json"), the enable-flag rules
+ * ("backup_restore.json"), and the name rules ("Device paths and names").
+ * Slow and simple on purpose.
  */
 #ifndef FUZZ_JSON_REF_H
 #define FUZZ_JSON_REF_H
@@ -20,7 +21,7 @@
 #define JREF_DEPTH_CAP 100
 
 struct jref_entry {
-    bool valid;            /* SPEC section 2: a valid entry */
+    bool valid;            /* docs/format.md, "Invalid entries": valid */
     const uint8_t *name;   /* decoded "name" (valid entries), in jref storage */
     size_t name_len;
     uint32_t crc;
@@ -42,13 +43,13 @@ struct jref_doc {
     uint8_t *storage;    /* private: the decoded names */
 };
 
-/* Parses data[0..len).  name_max bounds a valid name (SPEC section 1).
+/* Parses data[0..len).  name_max bounds a valid name (docs/format.md).
  * allow_bom: a UTF-8 byte order mark may open the document. */
 void jref_parse(const uint8_t *data, size_t len, bool allow_bom, size_t name_max,
                 struct jref_doc *doc);
 void jref_free(struct jref_doc *doc);
 
-/* SPEC section 1 plus the reserved names of qpybak.h. */
+/* docs/format.md, "Device paths and names", reserved names included. */
 enum qpybak_reason ref_name_check(const uint8_t *name, size_t len, size_t name_max);
 
 /* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */

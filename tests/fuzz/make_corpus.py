@@ -13,12 +13,12 @@ starts with a few parameter bytes (see the comment at the top of its
 fuzz_*.c); the seeds vary those so that every chunking, name limit and
 fault mode is reached from the start.
 
-Seeds: the SPEC examples, MicroPython's ujson.dumps form, QuecPython's own
-manifests (no size), every JSON literal in tests/unit/test_manifest.c and
-test_flag.c, and the malformed kinds: empty, truncated at many offsets,
-trailing commas, deep nesting (at, around and far beyond the 64-level
-limit), long strings (100 KiB names and crc32 strings), numbers out of
-range, many keys, BOMs, invalid UTF-8 and lone surrogates.
+Seeds: the examples of docs/format.md, MicroPython's ujson.dumps form,
+QuecPython's own manifests (no size), every JSON literal in
+tests/unit/test_manifest.c and test_flag.c, and the malformed kinds: empty,
+truncated at many offsets, trailing commas, deep nesting (at, around and far
+beyond the 64-level limit), long strings (100 KiB names and crc32 strings),
+numbers out of range, many keys, BOMs, invalid UTF-8 and lone surrogates.
 """
 import hashlib
 import json
@@ -129,7 +129,7 @@ def harvested(path, starts):
 
 # ----------------------------------------------------------- documents
 
-SPEC_EXAMPLE = (
+DOC_EXAMPLE = (
     '[\n'
     '{"name": "/usr/main.py", "crc32": "0x1a2b3c4d", "size": 1834},\n'
     '{"name": "/usr/apn_cfg.json", "crc32": "0x00c0ffee", "size": 112}\n'
@@ -148,7 +148,7 @@ def nest(depth, kind="[", inner="1"):
 
 def manifest_docs():
     docs = {
-        "spec_example": SPEC_EXAMPLE,
+        "spec_example": DOC_EXAMPLE,
         "ujson_dumps": UJSON,
         "quecpython": QUECPYTHON,
         "empty_array": "[]",
@@ -223,9 +223,9 @@ def manifest_docs():
         docs["deep_element_%d" % d] = "[%s, {\"name\": \"/usr/a\", \"crc32\": \"0x1\"}]" % nest(d)
     docs["deep_unclosed_5000"] = "[" * 5000
     docs["deep_objects_unclosed"] = '[{"x": ' + '{"a": ' * 3000
-    for off in (1, 2, 5, 13, 17, 30, 45, 60, 61, 62, 70, 100, len(SPEC_EXAMPLE) - 3,
-                len(SPEC_EXAMPLE) - 2, len(SPEC_EXAMPLE) - 1):
-        docs["truncated_%d" % off] = SPEC_EXAMPLE[:off]
+    for off in (1, 2, 5, 13, 17, 30, 45, 60, 61, 62, 70, 100, len(DOC_EXAMPLE) - 3,
+                len(DOC_EXAMPLE) - 2, len(DOC_EXAMPLE) - 1):
+        docs["truncated_%d" % off] = DOC_EXAMPLE[:off]
     return docs
 
 

@@ -506,13 +506,13 @@ def case_names_reserved(d):
 # ------------------------------------------------------------- malformed
 
 
-SPEC = ('[\n{"name": "/usr/main.py", "crc32": "%s", "size": %d},\n'
-        '{"name": "/usr/apn_cfg.json", "crc32": "%s", "size": %d}\n]\n')
+PACKED_FORM = ('[\n{"name": "/usr/main.py", "crc32": "%s", "size": %d},\n'
+               '{"name": "/usr/apn_cfg.json", "crc32": "%s", "size": %d}\n]\n')
 
 
 def spec_text():
     m, a = Device.APP["main.py"], Device.APP["apn_cfg.json"]
-    return SPEC % (hexcrc(m), len(m), hexcrc(a), len(a))
+    return PACKED_FORM % (hexcrc(m), len(m), hexcrc(a), len(a))
 
 
 def case_malformed_empty_and_blank(d):

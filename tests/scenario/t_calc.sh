@@ -107,7 +107,7 @@ case_calc_usage() {
 }
 
 case_crc_vectors() {
-    say "qpybak crc: the SPEC's vectors, '0x%08x  FILE' per file"
+    say "qpybak crc: the vectors of docs/format.md, '0x%08x  FILE' per file"
     printf '' >"$T/empty"
     printf 'a' >"$T/a"
     printf '123456789' >"$T/digits"

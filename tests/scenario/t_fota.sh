@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-FileCopyrightText: 2026 The qpybak authors
 # SPDX-License-Identifier: Apache-2.0
-# FOTA apply (SPEC section 5) and boot's roll-forward of an interrupted one.
+# FOTA apply (docs/design.md, "FOTA apply") and boot's roll-forward of an
+# interrupted one.
 # The journal format is docs/format.md's (/usr/.qpybak/fota.json).
 . "$(dirname "$0")/lib.sh"
 

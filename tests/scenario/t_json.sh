@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-FileCopyrightText: 2026 The qpybak authors
 # SPDX-License-Identifier: Apache-2.0
-# --json: one JSON object, nothing else, with the shape of SPEC section 6 and
-# docs/cli.md.
+# --json: one JSON object, nothing else, with the shape of docs/cli.md,
+# "JSON output".
 . "$(dirname "$0")/lib.sh"
 
 # The shape every --json document must have, as one python expression.

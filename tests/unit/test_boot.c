@@ -1,7 +1,8 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Boot, status and calc (SPEC sections 3 and 4) against the RAM port.
+ * Boot, status and calc (docs/design.md, "Boot, step by step" and "Calc")
+ * against the RAM port.
  *
  * Every run is followed by a hygiene check of the port: no handle left
  * open, never more open at once than the port contract allows, nothing outside /usr and /bak,

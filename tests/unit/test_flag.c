@@ -1,7 +1,7 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The enable flag, backup_restore.json (SPEC section 2): on only for a JSON
+ * The enable flag, backup_restore.json (docs/format.md): on only for a JSON
  * object whose "enable" member is a non-zero number or true; every other
  * case is off, with the reason.  Each document is read with random short
  * reads, single bytes and whole reads, which must all agree.

@@ -1,7 +1,7 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The checksum.json reader and writer (SPEC section 2).
+ * The checksum.json reader and writer (docs/format.md, "checksum.json").
  *
  * Every document is parsed many ways - chunk buffers from 16 bytes up, and
  * a source that returns random short reads, single bytes or everything at
@@ -1022,7 +1022,7 @@ static void test_truncated_everywhere(void **state)
     }
 }
 
-/* The SPEC example and the writer's empty form, cut at every byte too (the
+/* The example of docs/format.md and the writer's empty form, cut at every byte too (the
  * trailing newline is white space: only cuts before the ']' are corrupt). */
 static void test_truncated_spec_example(void **state)
 {

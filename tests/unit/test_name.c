@@ -1,7 +1,8 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * qpybak_name_check: every rule of SPEC section 1 (prefix "/usr/", no empty,
+ * qpybak_name_check: every rule of docs/format.md, "Device paths and
+ * names" (prefix "/usr/", no empty,
  * "." or ".." component, no trailing '/', no backslash, no control
  * character, valid UTF-8, the length limit).
  */
