@@ -30,7 +30,7 @@
 #include <zlib.h>
 
 #include "proto_crc.h"
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 #ifndef BENCH_HOST_BACKEND
 #define BENCH_HOST_BACKEND "?"

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "qpybak.h"
+#include "qpybak_tools.h"
 #include "qpybak_posix.h"
 
 /* Exit statuses (SPEC section 6). */

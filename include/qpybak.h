@@ -3,7 +3,11 @@
 /*
  * qpybak - backup and restore of important files on embedded devices.
  *
- * This header is the whole public API and its manual.
+ * This header is the integrator's manual: configuration, the storage port,
+ * the four procedures, their results and events, CRC-32.  The building
+ * blocks of host tools, tests and benchmarks (manifest reader and writer,
+ * report writer, flag reader, the individual CRC implementations, device
+ * path constants) are in qpybak_tools.h.
  *
  * A read-only backup partition (mounted at /bak) holds the factory copies of
  * the tracked files and their checksums; at every boot qpybak checks the
@@ -92,10 +96,6 @@ const char *qpybak_strerror(int err);
  * src/crc32.c); all give the same results. */
 uint32_t qpybak_crc32(uint32_t crc, const void *buf, size_t len);
 
-/* The portable implementations, always available for tests and benchmarks:
- * one 256-entry (1 KiB) table, or slicing-by-8 over eight tables (8 KiB). */
-uint32_t qpybak_crc32_table1(uint32_t crc, const void *buf, size_t len);
-uint32_t qpybak_crc32_slice8(uint32_t crc, const void *buf, size_t len);
 
 /* Writes the checksum the way QuecPython prints it, "0x%08x" (11 bytes with
  * the terminating NUL), and returns out. */
@@ -433,10 +433,10 @@ int qpybak_calc(const struct qpybak_config *cfg, const char *path, uint32_t *crc
 int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
                       struct qpybak_fota_result *result);
 
-/* ------------------------------------------------------ building blocks */
+/* ------------------------------------------------------------------ names */
 
 /*
- * Name validation (SPEC section 1): a valid manifest name starts with "/usr/",
+ * Name validation (docs/format.md, "Device paths and names"): a valid manifest name starts with "/usr/",
  * has no empty, "." or ".." component, no backslash, no control character,
  * is valid UTF-8 and is at most name_max bytes long (0: the default).
  * Names qpybak keeps for itself are refused too (QPYBAK_REASON_RESERVED,
@@ -446,111 +446,6 @@ int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
  * Returns QPYBAK_REASON_NONE when valid, else the reason.
  */
 enum qpybak_reason qpybak_name_check(const char *name, size_t len, size_t name_max);
-
-/* Length of the valid UTF-8 sequence that starts at s (n bytes available),
- * 0 when it is not valid UTF-8: truncated, overlong, a surrogate, above
- * U+10FFFF.  The one UTF-8 rule of the library and the command. */
-size_t qpybak_utf8_len(const void *s, size_t n);
-
-/* A byte source for the streaming readers: read up to len bytes into buf,
- * return the count, 0 at the end, negative on error.  Short reads are fine. */
-typedef int (*qpybak_read_fn)(void *ctx, void *buf, size_t len);
-
-/* One entry of a checksum.json, as the reader gives it. */
-struct qpybak_entry {
-    const char *name;      /* NUL-terminated, in the reader's name buffer;
-                              NULL when "name" is missing or not a string */
-    size_t name_len;
-    uint32_t crc;
-    uint32_t size;
-    bool has_size;
-    uint32_t index;        /* position in the array, from 0 */
-    enum qpybak_reason invalid; /* QPYBAK_REASON_NONE: a valid entry */
-    const char *from;      /* "from", when the reader has a buffer for it */
-    size_t from_len;
-};
-
-/*
- * The streaming checksum.json reader.  It holds a caller-sized chunk buffer
- * and a name buffer and never needs more: any manifest, of any size, is read
- * in this fixed memory.  Nesting deeper than QPYBAK_JSON_DEPTH_MAX inside an
- * unknown member makes the manifest corrupt.  Members are private.
- */
-#define QPYBAK_JSON_DEPTH_MAX 64
-
-struct qpybak_reader {
-    qpybak_read_fn read;
-    void *read_ctx;
-    uint8_t *chunk;
-    size_t chunk_size, pos, len;
-    char *name;
-    size_t name_size; /* name_max + 1 */
-    size_t name_max;
-    char *from;       /* optional: a buffer for a "from" string member (FOTA */
-    size_t from_size; /* journals); NULL: "from" is an unknown key */
-    uint32_t index;
-    int state;
-    int error;
-    bool eof;
-};
-
-/* Prepares a reader; chunk_size >= 16, name_size >= 2. */
-void qpybak_reader_init(struct qpybak_reader *r, qpybak_read_fn read, void *read_ctx,
-                        void *chunk, size_t chunk_size, char *name, size_t name_size);
-
-/*
- * Reads the next entry.  Returns 1 with *entry filled (check entry->invalid:
- * an invalid entry is reported, never fatal), 0 at the end of a well-formed
- * manifest, QPYBAK_ERR_CORRUPT when the document is not a JSON array of
- * this shape, or the source's negative error.  Duplicate names are not
- * detected here (that needs a second pass; boot and status do it).
- */
-int qpybak_reader_next(struct qpybak_reader *r, struct qpybak_entry *entry);
-
-/*
- * The streaming checksum.json writer: "[", one entry per line, "]", with
- * crc32 as "0x" and 8 lower-case hex digits, and size when the entry has one
- * (every entry qpybak creates or updates has it; an entry copied unchanged
- * from a QuecPython manifest keeps having none).  It writes through fn in small pieces; each function
- * returns 0 or the first negative error of fn (kept in w->error).
- */
-typedef int (*qpybak_write_fn)(void *ctx, const void *buf, size_t len);
-
-struct qpybak_writer {
-    qpybak_write_fn write;
-    void *write_ctx;
-    uint32_t count;
-    int error;
-};
-
-int qpybak_writer_begin(struct qpybak_writer *w, qpybak_write_fn write, void *write_ctx);
-int qpybak_writer_entry(struct qpybak_writer *w, const char *name, size_t name_len,
-                        uint32_t crc, bool has_size, uint32_t size);
-int qpybak_writer_end(struct qpybak_writer *w);
-
-/*
- * The JSON report (docs/cli.md): the document boot leaves in
- * /usr/.qpybak/boot.json and `qpybak --json` prints.  Begin, one call per
- * file event, then end with the totals.  Fixed memory, written as it goes.
- */
-struct qpybak_report {
-    qpybak_write_fn write;
-    void *write_ctx;
-    uint32_t files;
-    int error;
-};
-
-int qpybak_report_begin(struct qpybak_report *rep, qpybak_write_fn write, void *write_ctx);
-int qpybak_report_file(struct qpybak_report *rep, const struct qpybak_file_event *event);
-/* command: "boot" or "status". */
-int qpybak_report_end(struct qpybak_report *rep, const struct qpybak_result *result,
-                      const char *command);
-
-/*
- * Reads the enable flag (backup_restore.json) from a source.  Returns
- * QPYBAK_OFF_NONE when the feature is on, else why it is off.
- */
-enum qpybak_off qpybak_flag_read(qpybak_read_fn read, void *read_ctx);
 
 #ifdef __cplusplus
 }

@@ -7,7 +7,7 @@
 #ifndef QPYBAK_CORE_H
 #define QPYBAK_CORE_H
 
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 /* Device paths qpybak owns. */
 #define PATH_FLAG "/bak/backup_restore.json"

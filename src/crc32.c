@@ -7,7 +7,7 @@
  * build sets it (CMake option QPYBAK_CRC_TABLE, or QPYBAK_USE_ISAL for the
  * host); with nothing set it is the 1 KiB byte table, the small choice.
  */
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 #ifndef QPYBAK_CRC_BACKEND
 #define QPYBAK_CRC_BACKEND qpybak_crc32_table1

@@ -6,7 +6,7 @@
  * a cached CPU.  Words are assembled byte by byte, so it is endian- and
  * alignment-neutral; compilers merge the loads where the target allows.
  */
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 static const uint32_t crc_slice[8][256] = {
 #include "crc32_slice8.inc"

@@ -4,7 +4,7 @@
  * CRC-32 with one 256-entry table (1 KiB of .rodata): the default, for small
  * targets.  About one table look-up per byte.
  */
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 static const uint32_t crc_table[256] = {
 #include "crc32_table1.inc"

@@ -11,7 +11,25 @@
  * is idempotent, so boot (step 2) simply runs it again after a power cut.
  */
 #include "core.h"
+#include "json.h"
 #include "util.h"
+
+/* A journal entry: the target's entry and its staged copy ("from", in the
+ * journal reader's from buffer). */
+struct staged {
+    struct qpybak_entry e;
+    const char *from;
+    size_t from_len;
+};
+
+/* The next journal entry: 1, 0 at the end, or an error. */
+static int staged_next(struct core *c, struct staged *s)
+{
+    int r = mfile_next(&c->aux, &s->e);
+
+    s->from = reader_from(&c->aux.reader, &s->from_len);
+    return r;
+}
 
 static void report_update(struct core *c, const struct qpybak_fota_event *ev)
 {
@@ -44,8 +62,9 @@ int last_good_path(struct core *c, const char *name, size_t len, char *out)
 /* Installs one journal entry: the staged copy, verified against the
  * journal while it is copied.  A staged copy already gone means an earlier
  * run installed it, if the target holds the journal's content. */
-static void install_entry(struct core *c, const struct qpybak_entry *e)
+static void install_entry(struct core *c, const struct staged *s)
 {
+    const struct qpybak_entry *e = &s->e;
     struct qpybak_fota_event ev;
     struct accept accept;
     uint32_t crc;
@@ -54,18 +73,18 @@ static void install_entry(struct core *c, const struct qpybak_entry *e)
 
     mem_zero(&ev, sizeof ev);
     ev.name = e->name;
-    ev.from = e->from;
+    ev.from = s->from;
     ev.crc = e->crc;
     ev.size = e->size;
     accept.crc = e->crc;
     accept.size = e->size;
     accept.has_size = e->has_size;
-    err = install_copy(c, e->from, e->name, &accept, 1, &crc, &size);
-    if (err == QPYBAK_ERR_NOENT && c->fail_path == e->from &&
+    err = install_copy(c, s->from, e->name, &accept, 1, &crc, &size);
+    if (err == QPYBAK_ERR_NOENT && c->fail_path == s->from &&
         file_checksum(c, e->name, &crc, &size) == 0 && entry_matches(e, crc, size))
         err = 0;
     ev.installed = err == 0;
-    if (err == QPYBAK_ERR_NOENT && c->fail_path == e->from)
+    if (err == QPYBAK_ERR_NOENT && c->fail_path == s->from)
         ev.reason = QPYBAK_REASON_STAGED_MISSING;
     else if (err == QPYBAK_ERR_CORRUPT)
         ev.reason = QPYBAK_REASON_STAGED_BAD;
@@ -94,13 +113,13 @@ static void install_entry(struct core *c, const struct qpybak_entry *e)
 
 /* A journal entry must name a valid target and a valid staged copy
  * STAGE + the target's path below /usr (what write_journal writes). */
-static bool entry_usable(struct core *c, const struct qpybak_entry *e)
+static bool entry_usable(struct core *c, const struct staged *s)
 {
-    size_t tail = e->name_len - 4;
+    size_t tail = s->e.name_len - 4;
 
-    return e->invalid == QPYBAK_REASON_NONE && e->from != NULL && e->from_len > tail + 5 &&
-           qpybak_name_check(e->from, e->from_len, c->path_size - 1) == QPYBAK_REASON_NONE &&
-           mem_eq(e->from + e->from_len - tail, e->name + 4, tail);
+    return s->e.invalid == QPYBAK_REASON_NONE && s->from != NULL && s->from_len > tail + 5 &&
+           qpybak_name_check(s->from, s->from_len, c->path_size - 1) == QPYBAK_REASON_NONE &&
+           mem_eq(s->from + s->from_len - tail, s->e.name + 4, tail);
 }
 
 /* Opens the journal on the aux reader with c->path holding "from". */
@@ -108,8 +127,7 @@ static int journal_open(struct core *c)
 {
     int err = mfile_open(c, &c->aux, PATH_JOURNAL);
 
-    c->aux.reader.from = c->path;
-    c->aux.reader.from_size = c->path_size;
+    reader_accept_from(&c->aux.reader, c->path, c->path_size);
     return err;
 }
 
@@ -145,13 +163,13 @@ static void take_journal_value(struct core *c, const struct qpybak_entry *e, str
 /* Removes the directories between a staged file and the staging folder,
  * deepest first, and the folder itself; non-empty ones stay.  Returns the
  * first error that is not "not empty" or "already gone". */
-static int remove_stage_dirs(struct core *c, const struct qpybak_entry *e)
+static int remove_stage_dirs(struct core *c, const struct staged *s)
 {
     int err = 0, r;
-    size_t stage_len = e->from_len - (e->name_len - 4); /* from = stage + name[4:] */
+    size_t stage_len = s->from_len - (s->e.name_len - 4); /* from = stage + name[4:] */
     size_t i;
-    mem_copy(c->dir, e->from, e->from_len + 1);
-    for (i = e->from_len; i > stage_len; i--) {
+    mem_copy(c->dir, s->from, s->from_len + 1);
+    for (i = s->from_len; i > stage_len; i--) {
         if (c->dir[i - 1] != '/' || i - 1 < stage_len)
             continue;
         c->dir[i - 1] = '\0';
@@ -192,9 +210,9 @@ int stage_holds_tracked(struct core *c, const char *stage, size_t len)
 
 /* The staging folder of a journal entry: "from" minus the target's path
  * below /usr (entry_usable has checked that "from" ends with it). */
-static size_t stage_len_of(const struct qpybak_entry *e)
+static size_t stage_len_of(const struct staged *s)
 {
-    return e->from_len - (e->name_len - 4);
+    return s->from_len - (s->e.name_len - 4);
 }
 
 /* A journal names its staged copies in one staging folder, and that folder
@@ -204,12 +222,12 @@ static size_t stage_len_of(const struct qpybak_entry *e)
  * usable, QPYBAK_ERR_CORRUPT when not, or a read error. */
 static int journal_confined(struct core *c, size_t *stage_len)
 {
-    struct qpybak_entry e;
+    struct staged e;
     int r, err;
 
     *stage_len = 0;
     err = journal_open(c);
-    while (!err && (r = mfile_next(&c->aux, &e)) != 0) {
+    while (!err && (r = staged_next(c, &e)) != 0) {
         size_t len;
 
         if (r < 0) {
@@ -245,7 +263,7 @@ int journal_matches(struct core *c, const struct qpybak_entry *e, uint32_t crc, 
 
 int fota_resume(struct core *c)
 {
-    struct qpybak_entry e;
+    struct staged e;
     struct qpybak_stat st;
     uint32_t entries;
     size_t stage_len;
@@ -284,7 +302,7 @@ int fota_resume(struct core *c)
 
     /* 1. Install every staged file. */
     err = journal_open(c);
-    while (!err && (r = mfile_next(&c->aux, &e)) != 0) {
+    while (!err && (r = staged_next(c, &e)) != 0) {
         if (r < 0) {
             err = r;
             break;
@@ -317,7 +335,7 @@ int fota_resume(struct core *c)
     if (c->fota_retry)
         return c->result->error ? c->result->error : QPYBAK_ERR_IO;
     err = journal_open(c);
-    while (!err && (r = mfile_next(&c->aux, &e)) != 0) {
+    while (!err && (r = staged_next(c, &e)) != 0) {
         if (r < 0) {
             err = r;
             break;

@@ -9,7 +9,7 @@
 #ifndef QPYBAK_JSON_H
 #define QPYBAK_JSON_H
 
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 #define JSON_END (-1) /* end of input, or a source error (see r->error) */
 
@@ -59,6 +59,12 @@ int json_object_member(struct qpybak_reader *r, bool *first, char *key, size_t c
 
 /* Skips any one value at the cursor, nested up to QPYBAK_JSON_DEPTH_MAX. */
 int json_skip_value(struct qpybak_reader *r);
+
+/* The FOTA journal's "from" member (manifest_read.c): a reader given a
+ * buffer takes "from" as a known string member of each entry; reader_from
+ * gives the last entry's, or NULL when it had none. */
+void reader_accept_from(struct qpybak_reader *r, char *buf, size_t size);
+const char *reader_from(const struct qpybak_reader *r, size_t *len);
 
 /* The error to return once input ended early: the source's, or CORRUPT. */
 int json_end_error(const struct qpybak_reader *r);

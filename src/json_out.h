@@ -8,7 +8,7 @@
 #ifndef QPYBAK_JSON_OUT_H
 #define QPYBAK_JSON_OUT_H
 
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 struct jout {
     qpybak_write_fn write;

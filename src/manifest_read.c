@@ -27,6 +27,20 @@ void qpybak_reader_init(struct qpybak_reader *r, qpybak_read_fn read, void *read
     r->eof = false;
     r->from = NULL;
     r->from_size = 0;
+    r->from_len = 0;
+    r->has_from = false;
+}
+
+void reader_accept_from(struct qpybak_reader *r, char *buf, size_t size)
+{
+    r->from = buf;
+    r->from_size = size;
+}
+
+const char *reader_from(const struct qpybak_reader *r, size_t *len)
+{
+    *len = r->has_from ? r->from_len : 0;
+    return r->has_from ? r->from : NULL;
 }
 
 /* Parses "0x1a2b" / "1A2B" (1-8 hex digits): true and *crc on success. */
@@ -125,8 +139,8 @@ static int read_member(struct qpybak_reader *r, struct qpybak_entry *e, unsigned
         err = json_string(r, r->from, r->from_size, &len, &flags);
         if (err)
             return err;
-        e->from = r->from;
-        e->from_len = len < r->from_size ? len : r->from_size - 1;
+        r->has_from = true;
+        r->from_len = len < r->from_size ? len : r->from_size - 1;
         if (flags)
             invalidate(e, QPYBAK_REASON_BAD_NAME);
         return 0;
@@ -151,8 +165,8 @@ static int read_entry(struct qpybak_reader *r, struct qpybak_entry *e)
     e->crc = 0;
     e->size = 0;
     e->has_size = false;
-    e->from = NULL;
-    e->from_len = 0;
+    r->has_from = false;
+    r->from_len = 0;
     e->index = r->index;
     e->invalid = QPYBAK_REASON_NONE;
 

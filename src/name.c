@@ -5,7 +5,7 @@
  * reported and never opened, read or written, on any partition: this check
  * is what keeps a hostile manifest inside the two roots.
  */
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 size_t qpybak_utf8_len(const void *bytes, size_t n)
 {

@@ -4,7 +4,7 @@
  * Names for humans: errors, states, reasons.  Kept in one file so that a
  * firmware that never prints can drop it at link time.
  */
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 const char *qpybak_strerror(int err)
 {

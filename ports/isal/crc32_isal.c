@@ -8,7 +8,7 @@
  */
 #include <isa-l/crc.h>
 
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 uint32_t qpybak_crc32_isal(uint32_t crc, const void *buf, size_t len);
 

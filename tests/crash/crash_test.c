@@ -49,7 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qpybak.h"
+#include "qpybak_tools.h"
 #include "ram_port.h"
 
 /* --------------------------------------------------------- fault layer */

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 #define FZ_CHECK(cond, ...)                                                                  \
     do {                                                                                     \

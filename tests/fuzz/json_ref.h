@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 /* Nesting beyond this is not followed: the document counts as "deep". */
 #define JREF_DEPTH_CAP 100

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "qpybak.h"
+#include "qpybak_tools.h"
 #include "ram_port.h"
 
 #define PRIMARY "/usr/checksum.json"

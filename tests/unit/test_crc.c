@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 #ifdef QPYBAK_TEST_ISAL
 uint32_t qpybak_crc32_isal(uint32_t crc, const void *buf, size_t len);

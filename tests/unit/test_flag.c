@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 enum read_mode { READ_RANDOM, READ_ONE, READ_ALL, READ_MODES };
 

@@ -34,7 +34,7 @@
 
 #include <cmocka.h>
 
-#include "qpybak.h"
+#include "qpybak_tools.h"
 #include "ram_port.h"
 
 #include "core.h"

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "qpybak.h"
+#include "qpybak_tools.h"
 
 /* ------------------------------------------------------------ the source */
 
