@@ -5,11 +5,30 @@
  * qpybak.h).
  *
  * Two host directories stand in for the partitions.  A device path is never
- * handed to the host as a string: it is split into components and walked
- * from the root's directory descriptor with openat(O_NOFOLLOW), so neither a
- * symbolic link nor ".." - in a hostile manifest or a planted tree - can
- * reach outside a root, whatever the current directory or a race does.
+ * handed to the host as a path from the current directory: it is checked
+ * component by component ("." and ".." and empty ones refused) and then
+ * resolved from the root's directory descriptor, so neither a symbolic link
+ * nor ".." - in a hostile manifest or a planted tree - can reach outside a
+ * root, whatever the current directory or a race does.  Two resolvers, one
+ * chosen at run time (qpybak_posix_open):
+ *
+ *  - beneath: one openat2(2) call with RESOLVE_BENEATH |
+ *    RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, where the kernel has it
+ *    (Linux 5.6+, and no seccomp filter refusing it): the kernel refuses a
+ *    link anywhere in the path (ELOOP) and any escape (EXDEV).  A tracked
+ *    file costs openat2, fstat, reads, close.
+ *  - walk: every directory on the way opened with
+ *    openat(O_DIRECTORY | O_NOFOLLOW), one at a time; the last component
+ *    opened with O_NOFOLLOW.  Each folder level costs an openat and a close.
+ *
+ * Both give the same answers: a link anywhere is QPYBAK_ERR_LOOP, a file
+ * where a folder belongs QPYBAK_ERR_NOTDIR, and so on.  walk_only (or
+ * QPYBAK_POSIX_WALK=1 in the environment) forces the walk; the tests run
+ * the link cases both ways.
  */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* syscall(), syncfs(), DT_* */
+#endif
 #include "qpybak_posix.h"
 
 #include <dirent.h>
@@ -17,10 +36,32 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h> /* renameat */
+#include <stdlib.h> /* getenv */
 #include <string.h>
 #include <sys/file.h> /* flock */
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#endif
+
+/* openat2(2): glibc has no wrapper; the structure and flags are the
+ * kernel's ABI (linux/openat2.h), spelled here so that older headers do. */
+#if defined(__linux__) && (defined(SYS_openat2) || defined(__NR_openat2))
+#define HAVE_OPENAT2 1
+#ifndef SYS_openat2
+#define SYS_openat2 __NR_openat2
+#endif
+struct px_open_how {
+    uint64_t flags;
+    uint64_t mode;
+    uint64_t resolve;
+};
+#define PX_RESOLVE_NO_MAGICLINKS 0x02u
+#define PX_RESOLVE_NO_SYMLINKS 0x04u
+#define PX_RESOLVE_BENEATH 0x08u
+#endif
 
 /* Longest device path the port accepts; the core's names are far shorter
  * (name_max, 255 by default), this only bounds the stack copy. */
@@ -111,10 +152,19 @@ static int open_error(int dir, const char *name)
     return qpybak_posix_error(err);
 }
 
-/* Maps "/usr/..." or "/bak/..." to its root and opens every directory on
- * the way down, never following a link.  On success w->dir and w->leaf
- * name the last component; release(w) afterwards. */
-static int walk(const struct qpybak_posix *p, const char *path, struct where *w)
+static bool beneath(const struct qpybak_posix *p)
+{
+    return p->has_openat2 && !p->walk_only;
+}
+
+static bool deferred(const struct qpybak_posix *p)
+{
+    return p->defer_sync && p->has_syncfs;
+}
+
+/* Maps "/usr/..." or "/bak/..." to its root and copies the rest ("" for
+ * the root itself) to w->buf, every component checked.  w->dir is -1. */
+static int split(const struct qpybak_posix *p, const char *path, struct where *w)
 {
     size_t len = strlen(path);
     char *s, *slash;
@@ -133,24 +183,111 @@ static int walk(const struct qpybak_posix *p, const char *path, struct where *w)
         return QPYBAK_ERR_NOENT; /* that root was not given: nothing is there */
     if (len >= PATH_CAP)
         return QPYBAK_ERR_NAMETOOLONG;
-    w->dir = w->root;
-    if (path[4] == '\0')
+    if (path[4] == '\0') {
+        w->buf[0] = '\0';
         return 0; /* the root itself */
-
+    }
     memcpy(w->buf, path + 5, len - 4); /* with the NUL */
+    for (s = w->buf;; s = slash + 1) {
+        slash = strchr(s, '/');
+        if (slash)
+            *slash = '\0';
+        if (bad_component(s))
+            return QPYBAK_ERR_INVAL;
+        if (slash == NULL)
+            return 0;
+        *slash = '/';
+    }
+}
+
+#ifdef HAVE_OPENAT2
+/* openat2(root, rel, ...) with the kernel refusing any link and any way
+ * out of root.  Returns the descriptor or -1 with errno set. */
+static int openat2_beneath(int root, const char *rel, int flags, unsigned mode)
+{
+    struct px_open_how how;
+    int fd, tries = 0;
+
+    memset(&how, 0, sizeof(how));
+    how.flags = (uint64_t)(unsigned)(flags | O_NOFOLLOW | O_CLOEXEC);
+    how.mode = (flags & O_CREAT) ? mode : 0;
+    how.resolve = PX_RESOLVE_BENEATH | PX_RESOLVE_NO_SYMLINKS | PX_RESOLVE_NO_MAGICLINKS;
+    do
+        fd = (int)syscall(SYS_openat2, root, rel, &how, sizeof(how));
+    /* EAGAIN: a rename raced with the check that nothing escapes. */
+    while (fd < 0 && (errno == EINTR || (errno == EAGAIN && ++tries < 8)));
+    return fd;
+}
+#else
+static int openat2_beneath(int root, const char *rel, int flags, unsigned mode)
+{
+    (void)root;
+    (void)rel;
+    (void)flags;
+    (void)mode;
+    errno = ENOSYS;
+    return -1;
+}
+#endif
+
+/* After a failed openat2_beneath(root, rel): ELOOP is a link on the way
+ * (or at the end, with O_NOFOLLOW), EXDEV a way out of the root; both are
+ * what the walk reports as QPYBAK_ERR_LOOP.  With O_DIRECTORY a link at
+ * the end is ENOTDIR: the link itself, opened with O_PATH, tells. */
+static int beneath_error(int root, const char *rel)
+{
+    int err = errno, fd;
+    struct stat st;
+
+    if (err == ELOOP || err == EXDEV)
+        return QPYBAK_ERR_LOOP;
+#ifdef O_PATH
+    if (err == ENOTDIR && (fd = openat2_beneath(root, rel, O_PATH, 0)) >= 0) {
+        bool link = fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
+
+        close(fd);
+        if (link)
+            return QPYBAK_ERR_LOOP;
+    }
+#endif
+    return qpybak_posix_error(err);
+}
+
+/* Resolves a device path to the directory that holds its last component,
+ * never following a link.  On success w->dir and w->leaf name the last
+ * component (w->leaf is NULL and w->dir the root for a root itself);
+ * release(w) afterwards. */
+static int walk(const struct qpybak_posix *p, const char *path, struct where *w)
+{
+    char *s, *slash;
+    int err = split(p, path, w);
+
+    if (err)
+        return err;
+    w->dir = w->root;
+    if (w->buf[0] == '\0')
+        return 0; /* the root itself */
+    if (beneath(p)) {
+        slash = strrchr(w->buf, '/');
+        if (slash == NULL) {
+            w->leaf = w->buf;
+            return 0;
+        }
+        *slash = '\0';
+        w->dir = openat2_beneath(w->root, w->buf, O_RDONLY | O_DIRECTORY, 0);
+        if (w->dir < 0)
+            return beneath_error(w->root, w->buf);
+        w->leaf = slash + 1;
+        return 0;
+    }
     s = w->buf;
     while ((slash = strchr(s, '/')) != NULL) {
         int fd;
 
         *slash = '\0';
-        if (bad_component(s)) {
-            release(p, w);
-            return QPYBAK_ERR_INVAL;
-        }
         fd = openat(w->dir, s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
-            int err = open_error(w->dir, s);
-
+            err = open_error(w->dir, s);
             release(p, w);
             return err;
         }
@@ -158,19 +295,52 @@ static int walk(const struct qpybak_posix *p, const char *path, struct where *w)
         w->dir = fd;
         s = slash + 1;
     }
-    if (bad_component(s)) {
-        release(p, w);
-        return QPYBAK_ERR_INVAL;
-    }
     w->leaf = s;
     return 0;
+}
+
+/* Opens a device path itself (flags as openat's; O_NOFOLLOW and O_CLOEXEC
+ * added): one openat2 call, or the walk and an openat of the last
+ * component.  Returns the descriptor or a negative error; a root itself
+ * is QPYBAK_ERR_ISDIR. */
+static int open_path(const struct qpybak_posix *p, const char *path, int flags)
+{
+    struct where w;
+    int fd, err;
+
+    if (beneath(p)) {
+        err = split(p, path, &w);
+        if (err)
+            return err;
+        if (w.buf[0] == '\0')
+            return QPYBAK_ERR_ISDIR;
+        fd = openat2_beneath(w.root, w.buf, flags, 0644);
+        if (fd < 0)
+            return errno == ENXIO ? QPYBAK_ERR_INVAL /* a FIFO or socket */
+                                  : beneath_error(w.root, w.buf);
+        return fd;
+    }
+    err = walk(p, path, &w);
+    if (err)
+        return err;
+    if (w.leaf == NULL) {
+        release(p, &w);
+        return QPYBAK_ERR_ISDIR;
+    }
+    fd = openat(w.dir, w.leaf, flags | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        err = errno == ENXIO ? QPYBAK_ERR_INVAL /* a FIFO or socket */ : open_error(w.dir, w.leaf);
+    release(p, &w);
+    return fd < 0 ? err : fd;
 }
 
 /* fsync of a directory makes a rename, a new entry or a removal in it
  * durable.  Some file systems cannot sync a directory (EINVAL): nothing
  * more can be done there, so that is not an error. */
-static int sync_dir(int fd)
+static int sync_dir(const struct qpybak_posix *p, int fd)
 {
+    if (deferred(p))
+        return 0; /* qpybak_posix_sync() */
     while (fsync(fd) != 0) {
         if (errno == EINTR)
             continue;
@@ -202,7 +372,6 @@ static int open_flags(int flags)
 static int px_open(void *ctx, const char *path, int flags)
 {
     struct qpybak_posix *p = ctx;
-    struct where w;
     struct stat st;
     int handle, fd, err;
 
@@ -215,28 +384,21 @@ static int px_open(void *ctx, const char *path, int flags)
     if ((flags & QPYBAK_O_WRITE) && (err = writable(p, path)) != 0)
         return err;
 
-    err = walk(p, path, &w);
-    if (err)
-        return err;
-    if (w.leaf == NULL) {
-        release(p, &w);
-        return QPYBAK_ERR_ISDIR;
-    }
-    fd = openat(w.dir, w.leaf, open_flags(flags) | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        err = errno == ENXIO ? QPYBAK_ERR_INVAL /* a FIFO or socket */ : open_error(w.dir, w.leaf);
-        release(p, &w);
-        return err;
-    }
-    release(p, &w);
-    if (fstat(fd, &st) != 0) {
-        err = fail();
-        close(fd);
-        return err;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return S_ISDIR(st.st_mode) ? QPYBAK_ERR_ISDIR : QPYBAK_ERR_INVAL;
+    fd = open_path(p, path, open_flags(flags));
+    if (fd < 0)
+        return fd;
+    /* O_CREAT | O_EXCL made a new regular file: nothing to check.  A read
+     * checks what it opened, on the descriptor (no race). */
+    if ((flags & QPYBAK_O_WRITE) == 0) {
+        if (fstat(fd, &st) != 0) {
+            err = fail();
+            close(fd);
+            return err;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            close(fd);
+            return S_ISDIR(st.st_mode) ? QPYBAK_ERR_ISDIR : QPYBAK_ERR_INVAL;
+        }
     }
 #ifndef __linux__
     /* Back to blocking I/O: POSIX leaves O_NONBLOCK unspecified for regular
@@ -290,6 +452,8 @@ static int px_sync(void *ctx, int handle)
 
     if (fd < 0)
         return QPYBAK_ERR_INVAL;
+    if (deferred(ctx))
+        return 0; /* qpybak_posix_sync() */
     while (fsync(fd) != 0)
         if (errno != EINTR)
             return fail();
@@ -323,8 +487,32 @@ static int px_stat(void *ctx, const char *path, struct qpybak_stat *out)
     struct qpybak_posix *p = ctx;
     struct where w;
     struct stat st;
-    int err = walk(p, path, &w);
+    int fd, err;
 
+    if (beneath(p)) {
+        /* O_PATH | O_NOFOLLOW opens a link at the end as itself: fstat
+         * then says what lstat would. */
+        err = split(p, path, &w);
+        if (err)
+            return err;
+        if (w.buf[0] == '\0') {
+            err = fstat(w.root, &st) ? fail() : 0;
+        } else {
+#ifdef O_PATH
+            fd = openat2_beneath(w.root, w.buf, O_PATH, 0);
+#else
+            fd = -1;
+#endif
+            if (fd < 0)
+                return beneath_error(w.root, w.buf);
+            err = fstat(fd, &st) ? fail() : 0;
+            close(fd);
+        }
+        if (err == 0)
+            fill_stat(&st, out);
+        return err;
+    }
+    err = walk(p, path, &w);
     if (err)
         return err;
     if (w.leaf == NULL)
@@ -361,7 +549,7 @@ static int px_rename(void *ctx, const char *from, const char *to)
     else if (renameat(a.dir, a.leaf, b.dir, b.leaf) != 0)
         err = fail();
     else
-        err = sync_dir(b.dir);
+        err = sync_dir(p, b.dir);
     release(p, &a);
     release(p, &b);
     return err;
@@ -382,11 +570,11 @@ static int px_remove(void *ctx, const char *path)
     } else if (unlinkat(w.dir, w.leaf, 0) != 0) {
         /* Linux says EISDIR for a directory, POSIX allows EPERM. */
         if ((errno == EISDIR || errno == EPERM) && unlinkat(w.dir, w.leaf, AT_REMOVEDIR) == 0)
-            err = sync_dir(w.dir);
+            err = sync_dir(p, w.dir);
         else
             err = fail();
     } else {
-        err = sync_dir(w.dir);
+        err = sync_dir(p, w.dir);
     }
     release(p, &w);
     return err;
@@ -407,9 +595,31 @@ static int px_mkdir(void *ctx, const char *path)
     else if (mkdirat(w.dir, w.leaf, 0755) != 0)
         err = fail();
     else
-        err = sync_dir(w.dir); /* else a file renamed into it may vanish with it */
+        err = sync_dir(p, w.dir); /* else a file renamed into it may vanish with it */
     release(p, &w);
     return err;
+}
+
+/* The type of a directory entry: readdir's d_type where the file system
+ * gives one, else fstatat.  1: gone since the listing (skip it). */
+static int entry_type(int dir, const struct dirent *de, enum qpybak_type *type)
+{
+    struct qpybak_stat qs;
+    struct stat st;
+
+#ifdef DT_UNKNOWN
+    if (de->d_type != DT_UNKNOWN) {
+        *type = de->d_type == DT_REG   ? QPYBAK_TYPE_FILE
+                : de->d_type == DT_DIR ? QPYBAK_TYPE_DIR
+                                       : QPYBAK_TYPE_OTHER; /* links included */
+        return 0;
+    }
+#endif
+    if (fstatat(dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno == ENOENT ? 1 : fail(); /* ENOENT: removed while we listed */
+    fill_stat(&st, &qs);
+    *type = qs.type;
+    return 0;
 }
 
 static int px_list(void *ctx, const char *path,
@@ -419,20 +629,19 @@ static int px_list(void *ctx, const char *path,
     struct where w;
     struct dirent *de;
     DIR *d;
-    int fd, err = walk(p, path, &w);
+    int fd, err;
 
-    if (err)
-        return err;
-    if (w.leaf == NULL)
-        fd = openat(w.dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* closedir closes it */
-    else
-        fd = openat(w.dir, w.leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        err = w.leaf ? open_error(w.dir, w.leaf) : fail();
-        release(p, &w);
-        return err;
+    fd = open_path(p, path, O_RDONLY | O_DIRECTORY); /* closedir closes it */
+    if (fd == QPYBAK_ERR_ISDIR) { /* only for a root itself */
+        err = split(p, path, &w);
+        if (err)
+            return err;
+        fd = openat(w.root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            return fail();
+    } else if (fd < 0) {
+        return fd;
     }
-    release(p, &w);
     d = fdopendir(fd);
     if (d == NULL) {
         err = fail();
@@ -440,8 +649,7 @@ static int px_list(void *ctx, const char *path,
         return err;
     }
     for (;;) {
-        struct qpybak_stat qs;
-        struct stat st;
+        enum qpybak_type type;
 
         errno = 0;
         de = readdir(d);
@@ -451,14 +659,12 @@ static int px_list(void *ctx, const char *path,
         }
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
-        if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            if (errno == ENOENT)
-                continue; /* removed while we listed */
-            err = fail();
+        err = entry_type(fd, de, &type);
+        if (err > 0)
+            continue;
+        if (err)
             break;
-        }
-        fill_stat(&st, &qs);
-        err = fn(fn_ctx, de->d_name, qs.type);
+        err = fn(fn_ctx, de->d_name, type);
         if (err)
             break;
     }
@@ -589,8 +795,46 @@ static int roots_apart(const struct qpybak_posix *p)
     return err ? err : found ? QPYBAK_POSIX_ERR_OVERLAP : 0;
 }
 
+/* Whether openat2 with RESOLVE_BENEATH works here: the kernel may be
+ * older than 5.6, or a seccomp filter (a container) may refuse it. */
+static bool probe_openat2(int dir)
+{
+    int fd;
+
+    if (dir < 0)
+        return false;
+    fd = openat2_beneath(dir, ".", O_RDONLY | O_DIRECTORY, 0);
+    if (fd < 0)
+        return false;
+    close(fd);
+    return true;
+}
+
+/* Whether syncfs(2) reports write-back errors: Linux 5.8 and later.
+ * Before, it synced but said nothing of a page that failed to reach the
+ * disk, and fsync per file is the only way to hear of it. */
+static bool probe_syncfs(void)
+{
+#ifdef __linux__
+    struct utsname u;
+    char *end;
+    long major, minor;
+
+    if (uname(&u) != 0)
+        return false;
+    major = strtol(u.release, &end, 10);
+    if (*end != '.')
+        return false;
+    minor = strtol(end + 1, NULL, 10);
+    return major > 5 || (major == 5 && minor >= 8);
+#else
+    return false;
+#endif
+}
+
 int qpybak_posix_open(struct qpybak_posix *p, const char *usr_root, const char *bak_root)
 {
+    const char *walk_env = getenv("QPYBAK_POSIX_WALK");
     int i, err;
 
     memset(p, 0, sizeof(*p));
@@ -610,6 +854,7 @@ int qpybak_posix_open(struct qpybak_posix *p, const char *usr_root, const char *
     p->port.lock = px_lock;
     p->port.unlock = px_unlock;
     p->bak_fd = -1;
+    p->walk_only = walk_env != NULL && strcmp(walk_env, "1") == 0;
 
     p->failed_root = usr_root;
     err = open_root(usr_root, &p->usr_fd);
@@ -621,10 +866,43 @@ int qpybak_posix_open(struct qpybak_posix *p, const char *usr_root, const char *
         p->failed_root = usr_root;
         err = roots_apart(p);
     }
-    if (err)
+    if (err) {
         qpybak_posix_close(p);
-    else
-        p->failed_root = NULL;
+        return err;
+    }
+    p->failed_root = NULL;
+    p->has_openat2 = probe_openat2(p->usr_fd >= 0 ? p->usr_fd : p->bak_fd);
+    p->has_syncfs = probe_syncfs();
+    return 0;
+}
+
+/* syncfs(2), or 0 where there is none (nothing was deferred there). */
+static int sync_fs(int fd)
+{
+#ifdef __linux__
+    while (syncfs(fd) != 0)
+        if (errno != EINTR)
+            return fail();
+#else
+    (void)fd;
+#endif
+    return 0;
+}
+
+int qpybak_posix_sync(struct qpybak_posix *p)
+{
+    struct stat usr, bak;
+    int err = 0;
+
+    if (!deferred(p))
+        return 0; /* every sync was made when asked */
+    if (p->usr_fd >= 0 && p->bak_fd >= 0 && fstat(p->usr_fd, &usr) == 0 &&
+        fstat(p->bak_fd, &bak) == 0 && usr.st_dev == bak.st_dev)
+        return sync_fs(p->usr_fd); /* one file system */
+    if (p->bak_fd >= 0)
+        err = sync_fs(p->bak_fd);
+    if (err == 0 && p->usr_fd >= 0)
+        err = sync_fs(p->usr_fd);
     return err;
 }
 

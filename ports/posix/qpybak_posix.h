@@ -2,9 +2,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The POSIX storage port: two host directories stand in for the partitions,
- * usr_root for /usr and bak_root for /bak.  Every path is walked one
- * component at a time with openat(O_NOFOLLOW), so no symbolic link - in the
- * roots or planted by a hostile tree - can lead outside them.
+ * usr_root for /usr and bak_root for /bak.  No symbolic link - in the roots
+ * or planted by a hostile tree - and no ".." can lead outside them: where
+ * the kernel has it, a path is resolved in one openat2(2) call with
+ * RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS (Linux 5.6 and later); elsewhere
+ * it is walked one component at a time with openat(O_NOFOLLOW).  The
+ * choice is made at run time, in qpybak_posix_open; both refuse the same
+ * paths with the same errors.
  */
 #ifndef QPYBAK_POSIX_H
 #define QPYBAK_POSIX_H
@@ -30,6 +34,11 @@ struct qpybak_posix {
     /* After a failed qpybak_posix_open: the root argument the error is
      * about (usr_root or bak_root; usr_root for an overlap), else NULL. */
     const char *failed_root;
+    /* Set by qpybak_posix_open, read-only: the kernel resolves paths
+     * beneath a root in one call (openat2 with RESOLVE_BENEATH |
+     * RESOLVE_NO_SYMLINKS); false: every path is walked. */
+    bool has_openat2;
+    bool has_syncfs; /* syncfs(2) reports write-back errors (Linux 5.8+) */
 
     /* Set by the caller after qpybak_posix_open, all off by default: */
     bool bak_writable; /* /bak may be written (building a backup partition
@@ -37,6 +46,18 @@ struct qpybak_posix {
                           and mkdir under /bak is QPYBAK_ERR_ROFS */
     bool lock_nowait;  /* port.lock returns QPYBAK_ERR_BUSY instead of
                           waiting for another holder */
+    bool walk_only;    /* never openat2: walk every path one component at a
+                          time, as on a kernel without it (tests run both;
+                          qpybak_posix_open sets it when the environment
+                          has QPYBAK_POSIX_WALK=1) */
+    bool defer_sync;   /* for a tool that builds a tree from nothing (pack):
+                          port.sync and the directory syncs of rename,
+                          remove and mkdir are left to qpybak_posix_sync(),
+                          one syncfs(2) per file system.  Ignored (every
+                          sync made at once, as usual) where syncfs does
+                          not report write-back errors.  Never for boot,
+                          calc or FOTA apply: their crash safety needs each
+                          sync before its rename. */
     void (*on_wait)(void *wait_ctx); /* called once before port.lock
                                         waits for another holder */
     void *wait_ctx;
@@ -54,6 +75,14 @@ struct qpybak_posix {
  * process, so neither a power cut nor a kill leaves a stale lock behind.
  */
 int qpybak_posix_open(struct qpybak_posix *p, const char *usr_root, const char *bak_root);
+
+/* Makes everything written through the port durable: with defer_sync in
+ * effect, one syncfs(2) per file system of the two roots (once when both
+ * are on one); otherwise nothing is pending and it returns 0.  Returns 0
+ * or a negative error (a write-back error of any file written since the
+ * roots were opened, QPYBAK_ERR_IO on Linux), with p->failed_root set to
+ * the root it is about. */
+int qpybak_posix_sync(struct qpybak_posix *p);
 
 /* Closes the roots and any file still open. */
 void qpybak_posix_close(struct qpybak_posix *p);
