@@ -1,3 +1,5 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * qpybak's building blocks for host tools, tests and benchmarks: the
  * streaming checksum.json reader and writer, the JSON report writer, the

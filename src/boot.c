@@ -54,14 +54,14 @@ static void report_open(struct core *c, enum mode mode)
 
     if (mode != MODE_BOOT || c->report_state != REPORT_NONE)
         return;
-    err = ofile_open(c, &c->report, PATH_REPORT);
+    err = outfile_open(&c->report, PATH_REPORT);
     if (err) {
         note_error(c, err, c->fail_path);
-        ofile_abort(&c->report, PATH_REPORT);
+        outfile_abort(&c->report);
         c->report_state = REPORT_FAILED;
         return;
     }
-    qpybak_report_begin(&c->rep, ofile_write, &c->report);
+    qpybak_report_begin(&c->rep, outfile_write, &c->report);
     c->report_state = REPORT_OPEN;
 }
 
@@ -74,11 +74,11 @@ static void report_close(struct core *c)
     c->result->report_written = true; /* what the report says of itself */
     err = qpybak_report_end(&c->rep, c->result, "boot");
     if (err) {
-        ofile_abort(&c->report, PATH_REPORT);
+        outfile_abort(&c->report);
         c->result->report_written = false;
         note_error(c, err, PATH_REPORT);
     } else {
-        err = ofile_commit(&c->report, PATH_REPORT);
+        err = outfile_commit(&c->report);
         c->result->report_written = err == 0;
         note_error(c, err, c->fail_path);
     }
@@ -100,8 +100,7 @@ static void emit(struct core *c, const struct qpybak_file_event *ev, enum mode m
  * file's folder (DIR/.qpybak-tmp), so that none outlives the boot. */
 static void remove_stale_temp(struct core *c, const char *path)
 {
-    if (install_temp_path(c, path, c->temp) == 0)
-        c->result->stale_temps += (uint32_t)clear_unless(c, c->temp, 0);
+    c->result->stale_temps += (uint32_t)install_sweep(&c->inst, path);
 }
 
 /* Step 3: make the primary (and shadow) whole again before checking files. */
@@ -113,19 +112,19 @@ static void repair_manifests(struct core *c)
     switch (res->source) {
     case QPYBAK_SOURCE_PRIMARY:
         if (res->shadow != QPYBAK_MANIFEST_OK) {
-            err = copy_file(c, PATH_PRIMARY, PATH_SHADOW);
+            err = copy_file(&c->inst, PATH_PRIMARY, PATH_SHADOW);
             if (!err)
                 res->repaired |= QPYBAK_REPAIRED_SHADOW;
         }
         break;
     case QPYBAK_SOURCE_SHADOW:
     case QPYBAK_SOURCE_BACKUP:
-        err = copy_file(c, c->source_path, PATH_PRIMARY);
+        err = copy_file(&c->inst, c->source_path, PATH_PRIMARY);
         if (!err) {
             res->repaired |= QPYBAK_REPAIRED_PRIMARY;
             c->source_path = PATH_PRIMARY;
             if (res->source == QPYBAK_SOURCE_BACKUP) {
-                err = copy_file(c, PATH_PRIMARY, PATH_SHADOW);
+                err = copy_file(&c->inst, PATH_PRIMARY, PATH_SHADOW);
                 if (!err)
                     res->repaired |= QPYBAK_REPAIRED_SHADOW;
             }
@@ -139,11 +138,6 @@ static void repair_manifests(struct core *c)
 
 /* Does the entry hold the factory value, so that installing the factory
  * copy loses nothing the entry recorded? */
-static bool records_factory(const struct qpybak_entry *e, const struct qpybak_entry *factory)
-{
-    return e->crc == factory->crc &&
-           (!e->has_size || !factory->has_size || e->size == factory->size);
-}
 
 /* Why a restore from the backup copy src failed, in the event: the copy
  * itself (missing, bad, unusable), or the user side (something in the way
@@ -183,7 +177,8 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
                        enum mode mode)
 {
     struct qpybak_entry factory;
-    struct accept accept[2];
+    struct value accept[2], recorded = value_of(e), factory_value;
+    const char *source;
     uint32_t crc, copy_crc;
     uint64_t size, copy_size;
     uint64_t limit = e->has_size ? e->size : 0xFFFFFFFFu;
@@ -191,12 +186,12 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
     bool unreadable;
     int err, n = 0, found;
 
-    err = file_checksum_upto(c, e->name, limit, &crc, &size);
+    err = file_checksum_upto(&c->inst, e->name, limit, &crc, &size);
     cls = err == QPYBAK_ERR_FBIG ? ERR_NONE : err_class(err);
     if (cls == ERR_PASSING || cls == ERR_PERMANENT) {
         /* A read error says nothing of the content: one more try before the
          * file is taken for damaged (and a calc'd edit possibly undone). */
-        err = file_checksum_upto(c, e->name, limit, &crc, &size);
+        err = file_checksum_upto(&c->inst, e->name, limit, &crc, &size);
         cls = err == QPYBAK_ERR_FBIG ? ERR_NONE : err_class(err);
     }
     if (cls == ERR_NONE) {
@@ -206,7 +201,7 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
         ev->actual_crc = err ? 0 : crc;
         ev->actual_crc_unknown = err != 0;
         ev->actual_size = size;
-        if (err == 0 && entry_matches(e, crc, size)) {
+        if (err == 0 && value_matches(&recorded, crc, size)) {
             ev->state = QPYBAK_STATE_OK;
             return false;
         }
@@ -234,11 +229,10 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
     /* An updated file comes back from its last-known-good copy when there
      * is one (FOTA apply keeps them when keep_last_good is set) and it
      * matches the user manifest: an update is not undone by a restore. */
-    if (last_good_path(c, e->name, e->name_len, c->path) == 0) {
-        accept[0].crc = e->crc;
-        accept[0].size = e->size;
-        accept[0].has_size = e->has_size;
-        if (install_copy(c, c->path, e->name, accept, 1, &copy_crc, &copy_size) == 0) {
+    source = installer_good_path(&c->inst, e->name, e->name_len);
+    if (source != NULL) {
+        accept[0] = recorded;
+        if (install_copy(&c->inst, source, e->name, accept, 1, &copy_crc, &copy_size) == 0) {
             ev->state = QPYBAK_STATE_RESTORED;
             ev->reason = QPYBAK_REASON_NONE;
             ev->error = 0;
@@ -251,7 +245,9 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
 
     found = backup_lookup(c, e->name, e->name_len, &factory);
     note_error(c, found, PATH_BACKUP_MANIFEST);
-    if (unreadable && !(found > 0 && records_factory(e, &factory))) {
+    if (found > 0)
+        factory_value = value_of(&factory);
+    if (unreadable && !(found > 0 && value_compatible(&recorded, &factory_value))) {
         /* A file that cannot be read is not known to be damaged (a
          * permission, a passing fault).  Its entry records an edit or an
          * update that only this file holds: it is kept and reported, never
@@ -260,23 +256,15 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
         ev->reason = QPYBAK_REASON_UNREADABLE;
         return false;
     }
-    if (found > 0) {
-        accept[n].crc = factory.crc;
-        accept[n].size = factory.size;
-        accept[n].has_size = factory.has_size;
-        n++;
-    }
-    accept[n].crc = e->crc;
-    accept[n].size = e->size;
-    accept[n].has_size = e->has_size;
-    n++;
+    if (found > 0)
+        accept[n++] = factory_value;
+    accept[n++] = recorded;
 
     /* The backup copy of /usr/x is /bak/usr/x. */
-    mem_copy(c->path, PATH_BACKUP_PREFIX, 4);
-    mem_copy(c->path + 4, e->name, e->name_len + 1);
-    err = install_copy(c, c->path, e->name, accept, n, &copy_crc, &copy_size);
+    source = installer_backup_path(&c->inst, e->name, e->name_len);
+    err = install_copy(&c->inst, source, e->name, accept, n, &copy_crc, &copy_size);
     if (err) {
-        restore_failed(c, e, c->path, err, ev);
+        restore_failed(c, e, source, err, ev);
         return false;
     }
     ev->state = QPYBAK_STATE_RESTORED;
@@ -287,7 +275,7 @@ static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpyb
     /* Restoring the factory copy over an entry that recorded something else
      * (an update, a calc'd edit) is a downgrade: said distinctly. */
     ev->downgraded = copy_crc != e->crc;
-    return !entry_matches(e, copy_crc, copy_size);
+    return !value_matches(&recorded, copy_crc, copy_size);
 }
 
 /* Steps 4 and 5 over the whole user manifest.  Returns how many entries
@@ -311,15 +299,16 @@ NOINLINE static uint32_t check_entries(struct core *c, enum mode mode)
     struct qpybak_entry e;
     uint32_t changes = 0, folder = 0;
     bool duplicate, cleaned = false;
+    const char *good;
     int r, err;
 
-    err = mfile_open(c, &c->user, c->source_path);
+    err = mfile_open(c, &c->pass, c->source_path);
     if (err) {
         note_error(c, err, c->source_path);
         return 0;
     }
     dedupe_reset(c);
-    while ((r = mfile_next(&c->user, &e)) == 1) {
+    while ((r = mfile_next(&c->pass, &e)) == 1) {
         mem_zero(&ev, sizeof ev);
         ev.name = e.name;
         ev.index = e.index;
@@ -343,8 +332,9 @@ NOINLINE static uint32_t check_entries(struct core *c, enum mode mode)
             cleaned = true;
             remove_stale_temp(c, e.name);
             /* and the folder's last-known-good copies' */
-            if (last_good_path(c, e.name, e.name_len, c->path) == 0)
-                remove_stale_temp(c, c->path);
+            good = installer_good_path(&c->inst, e.name, e.name_len);
+            if (good != NULL)
+                remove_stale_temp(c, good);
         }
         if (ev.reason != QPYBAK_REASON_NONE)
             ev.state = QPYBAK_STATE_INVALID;
@@ -353,28 +343,29 @@ NOINLINE static uint32_t check_entries(struct core *c, enum mode mode)
         emit(c, &ev, mode);
     }
     note_error(c, r, c->source_path);
-    mfile_close(&c->user);
-    mfile_close(&c->backup);
+    mfile_close(&c->pass);
+    mfile_close(&c->lookup);
     return changes;
 }
 
 /* Step 6: an entry whose file now holds the factory copy takes the factory
  * checksum.  Only entries that differ from the factory one cost a read. */
-static void take_factory_value(struct core *c, const struct qpybak_entry *e, struct accept *value,
+static void take_factory_value(struct core *c, const struct qpybak_entry *e, struct value *value,
                                void *ctx)
 {
     struct qpybak_entry factory;
+    struct value recorded = value_of(e), factory_value;
     uint32_t crc;
     uint64_t size;
 
     (void)ctx;
     if (backup_lookup(c, e->name, e->name_len, &factory) <= 0)
         return;
-    if (factory.crc == e->crc && factory.has_size == e->has_size &&
-        (!e->has_size || factory.size == e->size))
+    factory_value = value_of(&factory);
+    if (value_equal(&factory_value, &recorded))
         return; /* the same value: nothing to take */
-    if (file_checksum(c, e->name, &crc, &size) != 0 || entry_matches(e, crc, size) ||
-        !entry_matches(&factory, crc, size) || size > 0xFFFFFFFFu)
+    if (file_checksum(&c->inst, e->name, &crc, &size) != 0 ||
+        value_matches(&recorded, crc, size) || !value_matches(&factory_value, crc, size))
         return;
     value->crc = crc;
     value->size = (uint32_t)size;

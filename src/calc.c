@@ -15,7 +15,7 @@ struct calc_value {
     uint32_t size;
 };
 
-static void set_value(struct core *c, const struct qpybak_entry *e, struct accept *value, void *ctx)
+static void set_value(struct core *c, const struct qpybak_entry *e, struct value *value, void *ctx)
 {
     const struct calc_value *v = (const struct calc_value *)ctx;
 
@@ -32,14 +32,14 @@ static void set_value(struct core *c, const struct qpybak_entry *e, struct accep
  * error. */
 static int find_entry(struct core *c, const char *path, size_t len, struct qpybak_entry *e)
 {
-    int r, err = mfile_open(c, &c->user, c->source_path);
+    int r, err = mfile_open(c, &c->pass, c->source_path);
 
     if (err)
         return err;
-    while ((r = mfile_next(&c->user, e)) == 1)
+    while ((r = mfile_next(&c->pass, e)) == 1)
         if (e->invalid == QPYBAK_REASON_NONE && entry_named(e, path, len))
             break;
-    mfile_close(&c->user);
+    mfile_close(&c->pass);
     return r;
 }
 
@@ -50,7 +50,7 @@ static int calc_locked(struct core *c, const char *path, struct calc_value *v, u
     int err;
 
     cleanup_own_paths(c);
-    err = file_checksum(c, path, crc, &size);
+    err = file_checksum(&c->inst, path, crc, &size);
     if (err)
         return err; /* FBIG too: no entry can record 4 GiB or more */
     v->crc = *crc;

@@ -9,22 +9,21 @@
 
 #include "qpybak_tools.h"
 
-/* Device paths qpybak owns. */
-#define PATH_FLAG "/bak/backup_restore.json"
-#define PATH_BACKUP_MANIFEST "/bak/checksum.json"
-#define PATH_PRIMARY "/usr/checksum.json"
-#define PATH_QPYBAK_DIR "/usr/.qpybak"
-#define PATH_SHADOW "/usr/.qpybak/checksum.json"
-#define PATH_REPORT "/usr/.qpybak/boot.json"
-#define PATH_BACKUP_PREFIX "/bak"
-#define PATH_JOURNAL "/usr/.qpybak/fota.json"
-#define PATH_LAST_GOOD "/usr/.qpybak/good" /* + the name without "/usr" */
+#include "value.h"
 
-/* Every file qpybak replaces is first written to a temporary file in the
- * same directory, synced, then renamed over it: NAME.qpybak-tmp for its own
- * files, DIR/.qpybak-tmp for installs (see install_temp_path). */
-#define TEMP_SUFFIX ".qpybak-tmp"
-#define TEMP_SUFFIX_LEN 11
+/* Device paths qpybak owns (qpybak_tools.h), in the core's short names. */
+#define PATH_FLAG QPYBAK_PATH_FLAG
+#define PATH_BACKUP_MANIFEST QPYBAK_PATH_BACKUP_MANIFEST
+#define PATH_PRIMARY QPYBAK_PATH_PRIMARY
+#define PATH_QPYBAK_DIR QPYBAK_PATH_OWN_DIR
+#define PATH_SHADOW QPYBAK_PATH_SHADOW
+#define PATH_REPORT QPYBAK_PATH_REPORT
+#define PATH_JOURNAL QPYBAK_PATH_JOURNAL
+#define TEMP_SUFFIX_LEN (sizeof QPYBAK_TEMP_SUFFIX - 1)
+
+/* The longest temporary name of qpybak's own files, with its NUL:
+ * "/usr/.qpybak/checksum.json.qpybak-tmp". */
+#define OWN_NAME_SIZE 40
 
 /* A file being read as a manifest: a reader on a port handle. */
 struct mfile {
@@ -35,13 +34,26 @@ struct mfile {
     int handle;    /* -1: closed */
 };
 
-/* A buffered output file, written under its temporary name. */
-struct ofile {
+/* A buffered output file of qpybak's own (outfile.c), written under its
+ * own temporary name. */
+struct outfile {
     struct core *core;
     uint8_t *buf;
     size_t cap, len;
     int handle; /* -1: closed */
     int error;
+    const char *target;
+    char temp[OWN_NAME_SIZE];
+};
+
+/* The installer (install.c): file reads and atomic installs, with the
+ * buffers they need and nothing else uses. */
+struct installer {
+    struct core *core;
+    uint8_t *io;      /* file reads and copies */
+    size_t io_size;
+    char *scratch;    /* names derived from a target: folders, temporary name */
+    char *composed;   /* a path built from a tracked name, for the caller */
 };
 
 struct core {
@@ -50,24 +62,26 @@ struct core {
     struct qpybak_result *result;
     size_t name_max;
 
-    /* Manifest readers: the user manifest being checked, a second pass over
-     * the same file (duplicate names), the backup manifest (look-ups). */
-    struct mfile user, aux, backup;
+    /* Manifest cursors, by role: `pass` goes through a manifest entry by
+     * entry (the user manifest being checked or rewritten, the journal
+     * being rolled forward); `rescan` reads one again beside it (the
+     * shadow compared while the primary is validated, earlier entries for
+     * a duplicate name, the manifests a staging folder is checked
+     * against); `lookup` finds names (in the backup manifest, the
+     * journal). */
+    struct mfile pass, rescan, lookup;
     const char *source_path; /* the user manifest in use */
     uint32_t source_entries; /* its entry count, sizes the duplicate filter */
 
-    struct ofile out;    /* the new user manifest */
-    struct ofile report; /* boot.json, opened at the first thing to report */
+    struct outfile out;    /* the new user manifest, or the FOTA journal */
+    struct outfile report; /* boot.json, opened at the first thing to report */
     enum { REPORT_NONE, REPORT_OPEN, REPORT_FAILED } report_state;
     struct qpybak_report rep;
     struct qpybak_writer writer;
 
-    uint8_t *io;         /* file reads and copies */
-    size_t io_size;
-    char *path;          /* scratch paths, path_size bytes each: */
-    char *temp;          /* a backup copy's, a temporary file's, */
-    char *dir;           /* and a parent directory's */
-    size_t path_size;
+    struct installer inst;
+    char *from;          /* the FOTA journal entry's staged copy (reader_from) */
+    size_t path_size;    /* of every path buffer: the longest path built */
 
     bool fota_retry;     /* an install failed on a storage error */
 
@@ -125,39 +139,38 @@ int io_mkdir(struct core *c, const char *path);
 int io_list(struct core *c, const char *path,
             int (*fn)(void *fn_ctx, const char *name, enum qpybak_type type), void *fn_ctx);
 
-/* files.c: whole-file operations on top of io. */
+/* install.c: the installer. */
 /* The CRC and size of a file.  A file longer than limit bytes is not read
  * to its end: QPYBAK_ERR_FBIG, *size = its size from stat.  file_checksum
  * uses the largest size an entry can record (4 GiB - 1). */
-int file_checksum_upto(struct core *c, const char *path, uint64_t limit, uint32_t *crc,
+int file_checksum_upto(struct installer *in, const char *path, uint64_t limit, uint32_t *crc,
                        uint64_t *size);
-int file_checksum(struct core *c, const char *path, uint32_t *crc, uint64_t *size);
-int make_parents(struct core *c, const char *path);
-/* The temporary file of qpybak's own files: NAME.qpybak-tmp. */
-int temp_path(struct core *c, const char *path, char *out);
-/* The temporary file of an install (restore, update, last-known-good copy):
- * .qpybak-tmp in the target's folder, one install at a time. */
-int install_temp_path(struct core *c, const char *path, char *out);
-int remove_if_present(struct core *c, const char *path);
+int file_checksum(struct installer *in, const char *path, uint32_t *crc, uint64_t *size);
+/* Copies src to dst atomically through DIR/.qpybak-tmp.  The copy must
+ * match one of the accept_n values (0: no check) or it is not installed;
+ * *crc and *size receive the copy's.  0, QPYBAK_ERR_CORRUPT when none
+ * matches, or an error with c->fail_path naming where it was met. */
+int install_copy(struct installer *in, const char *src, const char *dst,
+                 const struct value *accept, int accept_n, uint32_t *crc, uint64_t *size);
+int copy_file(struct installer *in, const char *src, const char *dst);
+/* Clears whatever a cut install left at target's temporary name
+ * (DIR/.qpybak-tmp); 1 when something was removed. */
+int install_sweep(struct installer *in, const char *target);
+/* /bak + name, or the last-known-good path of name (NULL: too long), in
+ * in->composed. */
+const char *installer_backup_path(struct installer *in, const char *name, size_t len);
+const char *installer_good_path(struct installer *in, const char *name, size_t len);
+
+/* outfile.c: qpybak's own files. */
 /* Opens a temporary name for writing: created exclusively; whatever a cut
  * run left under the name is removed first (never written through). */
 int open_temp(struct core *c, const char *temp);
-/* Copies src to dst atomically.  The copy must match one of the accept_n
- * accepted checksums (0: no check) or it is not installed; *crc and *size
- * receive the copy's.  Returns 0, or QPYBAK_ERR_CORRUPT when none matches. */
-struct accept {
-    uint32_t crc;
-    uint32_t size;
-    bool has_size;
-};
-int install_copy(struct core *c, const char *src, const char *dst, const struct accept *accept,
-                 int accept_n, uint32_t *crc, uint64_t *size);
-int copy_file(struct core *c, const char *src, const char *dst);
-
-int ofile_open(struct core *c, struct ofile *o, const char *target);
-int ofile_write(void *ofile, const void *buf, size_t len); /* a qpybak_write_fn */
-int ofile_commit(struct ofile *o, const char *target);
-void ofile_abort(struct ofile *o, const char *target);
+/* NAME.qpybak-tmp of one of qpybak's own files. */
+int own_temp_name(const char *path, char out[OWN_NAME_SIZE]);
+int outfile_open(struct outfile *o, const char *target);
+int outfile_write(void *outfile, const void *buf, size_t len); /* a qpybak_write_fn */
+int outfile_commit(struct outfile *o);
+void outfile_abort(struct outfile *o);
 
 /* manifests.c: opening, validating and searching manifests. */
 int mfile_open(struct core *c, struct mfile *m, const char *path);
@@ -174,8 +187,6 @@ int backup_lookup(struct core *c, const char *name, size_t len, struct qpybak_en
 void dedupe_reset(struct core *c);
 int dedupe_seen(struct core *c, const struct qpybak_entry *e, bool *duplicate);
 
-/* Does a file with this checksum and size match the entry? */
-bool entry_matches(const struct qpybak_entry *e, uint32_t crc, uint64_t size);
 /* Does the entry carry exactly this name (a truncated long name never does)? */
 bool entry_named(const struct qpybak_entry *e, const char *name, size_t len);
 
@@ -183,7 +194,7 @@ bool entry_named(const struct qpybak_entry *e, const char *name, size_t len);
 int writer_entry_from(struct qpybak_writer *w, const char *name, size_t name_len, uint32_t crc,
                       bool has_size, uint32_t size, const char *from, size_t from_len);
 
-/* fota.c: finishes an interrupted FOTA apply (boot step 2); 1 when a
+/* journal.c: finishes an interrupted FOTA apply (boot, step 3); 1 when a
  * journal was processed, 0 when none, or an error. */
 int fota_resume(struct core *c);
 /* Does the pending journal give the name this checksum (a file its
@@ -192,13 +203,13 @@ int journal_matches(struct core *c, const struct qpybak_entry *e, uint32_t crc, 
 /* 1 when a tracked name lies at stage or below it, 0 when none, or an
  * error; reads the user manifest in use (choose_source first). */
 int stage_holds_tracked(struct core *c, const char *stage, size_t len);
-/* Builds the last-known-good path of a name into out. */
-int last_good_path(struct core *c, const char *name, size_t len, char *out);
+/* One staged file's outcome: counted, and reported through on_update. */
+void fota_report_update(struct core *c, const struct qpybak_fota_event *ev);
 
 /* rewrite.c: writes a new user manifest from the one in use, dropping
  * invalid and duplicate entries; fn may change each entry's checksum.  Then
  * replaces the primary and copies it to the shadow.  0 or an error. */
-typedef void (*rewrite_fn)(struct core *c, const struct qpybak_entry *e, struct accept *value,
+typedef void (*rewrite_fn)(struct core *c, const struct qpybak_entry *e, struct value *value,
                            void *ctx);
 int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx);
 /* The same walk without writing: how many entries fn would change. */

@@ -49,23 +49,24 @@ void cleanup_own_paths(struct core *c)
 {
     static const char *const own_files[] = {PATH_PRIMARY, PATH_SHADOW, PATH_REPORT,
                                             PATH_JOURNAL};
+    /* The installs' temporary names in the folders qpybak itself writes:
+     * the shadow's copy and a top-level file's. */
+    static const char *const install_temps[] = {QPYBAK_PATH_OWN_DIR "/" QPYBAK_TEMP_SUFFIX,
+                                                "/usr/" QPYBAK_TEMP_SUFFIX};
     struct qpybak_result *res = c->result;
+    char temp[OWN_NAME_SIZE];
     unsigned i;
 
     /* /usr/.qpybak is qpybak's own folder: a file or link there is not. */
     if (clear_unless(c, PATH_QPYBAK_DIR, QPYBAK_TYPE_DIR))
         res->stale_temps++;
     for (i = 0; i < sizeof own_files / sizeof own_files[0]; i++) {
-        if (temp_path(c, own_files[i], c->temp) == 0)
-            res->stale_temps += (uint32_t)clear_unless(c, c->temp, 0);
+        if (own_temp_name(own_files[i], temp) == 0)
+            res->stale_temps += (uint32_t)clear_unless(c, temp, 0);
         /* Only a regular file can be one of qpybak's files; a folder, link
          * or FIFO there would make every later replacement fail. */
         res->stale_temps += (uint32_t)clear_unless(c, own_files[i], QPYBAK_TYPE_FILE);
     }
-    /* The installs' temporary names in the folders qpybak itself writes:
-     * the shadow's copy and a top-level file's. */
-    if (install_temp_path(c, PATH_SHADOW, c->temp) == 0)
-        res->stale_temps += (uint32_t)clear_unless(c, c->temp, 0);
-    if (install_temp_path(c, PATH_PRIMARY, c->temp) == 0)
-        res->stale_temps += (uint32_t)clear_unless(c, c->temp, 0);
+    for (i = 0; i < sizeof install_temps / sizeof install_temps[0]; i++)
+        res->stale_temps += (uint32_t)clear_unless(c, install_temps[i], 0);
 }

@@ -49,10 +49,6 @@ int mfile_next(struct mfile *m, struct qpybak_entry *e)
     return r;
 }
 
-bool entry_matches(const struct qpybak_entry *e, uint32_t crc, uint64_t size)
-{
-    return e->crc == crc && (!e->has_size || e->size == size);
-}
 
 /* Reading a manifest while comparing it byte for byte with another file
  * (the shadow), in the aux reader's chunk buffer. */
@@ -71,7 +67,7 @@ static int tee_read(void *ctx, void *buf, size_t len)
     if (n < 0 || t->other < 0 || !t->same)
         return n;
     while (got < n) {
-        int m = io_read(t->c, t->other, t->c->aux.reader.chunk + got, (size_t)(n - got));
+        int m = io_read(t->c, t->other, t->c->rescan.reader.chunk + got, (size_t)(n - got));
 
         if (m <= 0) {
             t->same = false;
@@ -79,7 +75,7 @@ static int tee_read(void *ctx, void *buf, size_t len)
         }
         got += m;
     }
-    if (!mem_eq(buf, t->c->aux.reader.chunk, (size_t)n))
+    if (!mem_eq(buf, t->c->rescan.reader.chunk, (size_t)n))
         t->same = false;
     if (n == 0) {
         /* the end of the validated file: the other must end too */
@@ -107,12 +103,12 @@ static enum qpybak_mstate mstate_of(int err)
 enum qpybak_mstate manifest_check(struct core *c, const char *path, const char *compare_with,
                                   bool *same, uint32_t *entries)
 {
-    struct qpybak_reader *r = &c->user.reader;
+    struct qpybak_reader *r = &c->pass.reader;
     struct qpybak_entry e;
     struct tee t;
     int err;
 
-    mfile_close(&c->user);
+    mfile_close(&c->pass);
     *entries = 0;
     if (same)
         *same = false;
@@ -132,8 +128,8 @@ enum qpybak_mstate manifest_check(struct core *c, const char *path, const char *
     /* The chunk is kept smaller than the aux buffer so the tee can compare
      * every read in one go. */
     qpybak_reader_init(r, tee_read, &t, r->chunk,
-                       r->chunk_size < c->aux.reader.chunk_size ? r->chunk_size
-                                                                 : c->aux.reader.chunk_size,
+                       r->chunk_size < c->rescan.reader.chunk_size ? r->chunk_size
+                                                                 : c->rescan.reader.chunk_size,
                        r->name, r->name_size);
     r->name_max = c->name_max;
     while ((err = qpybak_reader_next(r, &e)) == 1)
@@ -258,7 +254,7 @@ int backup_lookup(struct core *c, const char *name, size_t len, struct qpybak_en
 {
     if (c->result->backup != QPYBAK_MANIFEST_OK)
         return 0;
-    return mfile_lookup(c, &c->backup, PATH_BACKUP_MANIFEST, name, len, found);
+    return mfile_lookup(c, &c->lookup, PATH_BACKUP_MANIFEST, name, len, found);
 }
 
 /* Two independent 32-bit hashes of a name (FNV-1a and a multiplicative
@@ -326,16 +322,16 @@ int dedupe_seen(struct core *c, const struct qpybak_entry *e, bool *duplicate)
     }
     if (!maybe || e->index == 0)
         return 0;
-    err = mfile_open(c, &c->aux, c->source_path);
+    err = mfile_open(c, &c->rescan, c->source_path);
     if (err)
         return err;
-    while ((err = mfile_next(&c->aux, &earlier)) == 1 && earlier.index < e->index) {
+    while ((err = mfile_next(&c->rescan, &earlier)) == 1 && earlier.index < e->index) {
         if (earlier.invalid == QPYBAK_REASON_NONE &&
             entry_named(&earlier, e->name, e->name_len)) {
             *duplicate = true;
             break;
         }
     }
-    mfile_close(&c->aux);
+    mfile_close(&c->rescan);
     return err < 0 ? err : 0;
 }

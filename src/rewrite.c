@@ -19,10 +19,10 @@ static int walk(struct core *c, rewrite_fn fn, void *ctx, struct qpybak_writer *
     bool duplicate;
     int changed = 0, err, r;
 
-    err = mfile_open(c, &c->user, c->source_path);
+    err = mfile_open(c, &c->pass, c->source_path);
     dedupe_reset(c);
-    while (!err && (r = mfile_next(&c->user, &e)) != 0) {
-        struct accept value;
+    while (!err && (r = mfile_next(&c->pass, &e)) != 0) {
+        struct value value, was;
 
         if (r < 0) {
             err = r;
@@ -33,18 +33,17 @@ static int walk(struct core *c, rewrite_fn fn, void *ctx, struct qpybak_writer *
         err = dedupe_seen(c, &e, &duplicate);
         if (err || duplicate)
             continue;
-        value.crc = e.crc;
-        value.size = e.size;
-        value.has_size = e.has_size;
+        value = value_of(&e);
+        was = value;
         fn(c, &e, &value, ctx);
-        if (value.crc != e.crc || value.has_size != e.has_size || value.size != e.size)
+        if (!value_equal(&value, &was))
             changed++;
         if (w)
             err = qpybak_writer_entry(w, e.name, e.name_len, value.crc, value.has_size,
                                       value.size);
     }
-    mfile_close(&c->user);
-    mfile_close(&c->backup);
+    mfile_close(&c->pass);
+    mfile_close(&c->lookup);
     return err ? err : changed;
 }
 
@@ -60,26 +59,26 @@ int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx)
 {
     int err;
 
-    err = ofile_open(c, &c->out, PATH_PRIMARY);
+    err = outfile_open(&c->out, PATH_PRIMARY);
     if (err) {
         note_error(c, err, c->fail_path);
-        ofile_abort(&c->out, PATH_PRIMARY);
+        outfile_abort(&c->out);
         return err;
     }
-    qpybak_writer_begin(&c->writer, ofile_write, &c->out);
+    qpybak_writer_begin(&c->writer, outfile_write, &c->out);
     err = walk(c, fn, ctx, &c->writer);
     if (err >= 0)
         err = qpybak_writer_end(&c->writer);
     if (err) {
-        ofile_abort(&c->out, PATH_PRIMARY);
+        outfile_abort(&c->out);
         note_error(c, err, PATH_PRIMARY);
         return err;
     }
-    err = ofile_commit(&c->out, PATH_PRIMARY);
+    err = outfile_commit(&c->out);
     if (!err) {
         c->result->manifest_written = true;
         c->source_path = PATH_PRIMARY;
-        err = copy_file(c, PATH_PRIMARY, PATH_SHADOW);
+        err = copy_file(&c->inst, PATH_PRIMARY, PATH_SHADOW);
     }
     note_error(c, err, c->fail_path);
     return err;

@@ -23,7 +23,7 @@ static size_t path_size_for(size_t name_max)
 {
     /* "/usr/.qpybak/good" + name + ".qpybak-tmp" + NUL, the longest path
      * built from a name */
-    return align_up(name_max + 13 + TEMP_SUFFIX_LEN + 1);
+    return align_up(name_max + (sizeof QPYBAK_PATH_LAST_GOOD - 1 - 4) + TEMP_SUFFIX_LEN + 1);
 }
 
 size_t qpybak_buffer_min(size_t name_max)
@@ -46,6 +46,15 @@ static uint8_t *take(uint8_t **free_at, size_t n)
 
     *free_at += align_up(n);
     return p;
+}
+
+static void outfile_setup(struct outfile *o, struct core *c, uint8_t **free_at, size_t size)
+{
+    o->core = c;
+    o->buf = take(free_at, size);
+    o->cap = size;
+    o->handle = -1;
+    o->target = NULL;
 }
 
 static void mfile_setup(struct mfile *m, struct core *c, uint8_t **free_at, size_t chunk,
@@ -114,20 +123,20 @@ struct core *core_init(const struct qpybak_config *cfg, struct qpybak_result *re
     c->result = result;
     c->name_max = name_max;
     c->path_size = path_size_for(name_max);
-    mfile_setup(&c->user, c, &free_at, chunk, name_max + 1);
-    mfile_setup(&c->aux, c, &free_at, chunk, name_max + 1);
-    mfile_setup(&c->backup, c, &free_at, chunk, name_max + 1);
-    c->out.buf = take(&free_at, out);
-    c->out.cap = out;
-    c->out.handle = -1;
-    c->report.buf = take(&free_at, out);
-    c->report.cap = out;
-    c->report.handle = -1;
-    c->path = (char *)take(&free_at, c->path_size);
-    c->temp = (char *)take(&free_at, c->path_size);
-    c->dir = (char *)take(&free_at, c->path_size);
-    c->io = take(&free_at, io);
-    c->io_size = io;
+    mfile_setup(&c->pass, c, &free_at, chunk, name_max + 1);
+    mfile_setup(&c->rescan, c, &free_at, chunk, name_max + 1);
+    mfile_setup(&c->lookup, c, &free_at, chunk, name_max + 1);
+    outfile_setup(&c->out, c, &free_at, out);
+    outfile_setup(&c->report, c, &free_at, out);
+    /* The three path buffers, one owner each: the installer's two and the
+     * FOTA journal's "from" (stage.c lends them to the staging walk, which
+     * runs before any install or journal read). */
+    c->inst.core = c;
+    c->inst.scratch = (char *)take(&free_at, c->path_size);
+    c->inst.composed = (char *)take(&free_at, c->path_size);
+    c->from = (char *)take(&free_at, c->path_size);
+    c->inst.io = take(&free_at, io);
+    c->inst.io_size = io;
     /* The copy of the path behind result->error comes first out of what is
      * spare: a minimum buffer reports the error without its path. */
     if (free_at + c->path_size <= end) {

@@ -71,7 +71,7 @@ INDIRECT = [
 KINDS = {
     "flag source": ["handle_read"],                       # boot's read_flag
     "reader source": ["capped_read", "mfile_read", "tee_read"],
-    "jout output": ["ofile_write"],
+    "jout output": ["outfile_write"],
     "rewrite hook": ["take_factory_value", "take_journal_value", "set_value"],
     "port list": ["batch_add"],
 }

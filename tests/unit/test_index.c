@@ -278,29 +278,29 @@ static void test_index_equals_scan(void **state)
             const char *name = names[order[i]];
             unsigned long opens = backup_n.opens;
 
-            ri = mfile_lookup(ci, &ci->backup, BACKUP, name, strlen(name), &ei);
+            ri = mfile_lookup(ci, &ci->lookup, BACKUP, name, strlen(name), &ei);
             /* with the index, no file access after the first look-up */
             if (i > 0)
                 assert_int_equal(backup_n.opens, opens);
-            rs = reference(cs, &cs->backup, BACKUP, name, &es);
+            rs = reference(cs, &cs->lookup, BACKUP, name, &es);
             same_answer(ri, &ei, rs, &es, name);
         }
         /* the known ones, so that the reference is checked too */
-        ri = mfile_lookup(ci, &ci->backup, BACKUP, "/usr/late.py", 12, &ei);
+        ri = mfile_lookup(ci, &ci->lookup, BACKUP, "/usr/late.py", 12, &ei);
         assert_int_equal(ri, 1);
         assert_int_equal(ei.crc, 0xabcdef01u);
         assert_int_equal(ei.size, 99);
-        ri = mfile_lookup(ci, &ci->backup, BACKUP, "/usr/d10/f010.py", 16, &ei);
+        ri = mfile_lookup(ci, &ci->lookup, BACKUP, "/usr/d10/f010.py", 16, &ei);
         assert_int_equal(ri, 1);
         assert_int_equal(ei.crc, 10u * 2654435761u ^ (uint32_t)round * 0x1111u);
-        assert_int_equal(mfile_lookup(ci, &ci->backup, BACKUP, "/usr/badsize.py", 15, &ei), 0);
-        assert_int_equal(mfile_lookup(ci, &ci->backup, BACKUP, names[N_NAMES + 2],
+        assert_int_equal(mfile_lookup(ci, &ci->lookup, BACKUP, "/usr/badsize.py", 15, &ei), 0);
+        assert_int_equal(mfile_lookup(ci, &ci->lookup, BACKUP, names[N_NAMES + 2],
                                       strlen(names[N_NAMES + 2]), &ei), 0);
-        ri = mfile_lookup(ci, &ci->backup, BACKUP, "/usr/ab", 7, &ei);
+        ri = mfile_lookup(ci, &ci->lookup, BACKUP, "/usr/ab", 7, &ei);
         assert_int_equal(ri, 1);
         assert_false(ei.has_size);
-        mfile_close(&ci->backup);
-        mfile_close(&cs->backup);
+        mfile_close(&ci->lookup);
+        mfile_close(&cs->lookup);
     }
 }
 
@@ -324,13 +324,13 @@ static void test_index_any_buffer(void **state)
         for (i = 0; i < n_names; i += 3) {
             const char *name = names[(i * 37) % n_names];
 
-            ri = mfile_lookup(ci, &ci->backup, BACKUP, name, strlen(name), &ei);
-            rs = reference(cs, &cs->backup, BACKUP, name, &es);
+            ri = mfile_lookup(ci, &ci->lookup, BACKUP, name, strlen(name), &ei);
+            rs = reference(cs, &cs->lookup, BACKUP, name, &es);
             same_answer(ri, &ei, rs, &es, name);
         }
-        mfile_close(&ci->backup);
+        mfile_close(&ci->lookup);
     }
-    mfile_close(&cs->backup);
+    mfile_close(&cs->lookup);
 }
 
 /* The backup manifest and the journal indexed at once, look-ups
@@ -354,20 +354,20 @@ static void test_index_two_manifests(void **state)
     for (i = 0; i < n_names; i++) {
         const char *name = names[(i * 101) % n_names];
 
-        ri = mfile_lookup(ci, &ci->aux, JOURNAL, name, strlen(name), &ei);
-        rs = reference(cs, &cs->aux, JOURNAL, name, &es);
+        ri = mfile_lookup(ci, &ci->rescan, JOURNAL, name, strlen(name), &ei);
+        rs = reference(cs, &cs->rescan, JOURNAL, name, &es);
         same_answer(ri, &ei, rs, &es, name);
-        ri = mfile_lookup(ci, &ci->backup, BACKUP, name, strlen(name), &ei);
-        rs = reference(cs, &cs->backup, BACKUP, name, &es);
+        ri = mfile_lookup(ci, &ci->lookup, BACKUP, name, strlen(name), &ei);
+        rs = reference(cs, &cs->lookup, BACKUP, name, &es);
         same_answer(ri, &ei, rs, &es, name);
     }
     /* the reference opened each file once per look-up; the index once */
     assert_int_equal(backup_n.opens, (unsigned long)n_names + 1);
     assert_int_equal(journal_n.opens, (unsigned long)n_names + 1);
-    mfile_close(&ci->aux);
-    mfile_close(&ci->backup);
-    mfile_close(&cs->aux);
-    mfile_close(&cs->backup);
+    mfile_close(&ci->rescan);
+    mfile_close(&ci->lookup);
+    mfile_close(&cs->rescan);
+    mfile_close(&cs->lookup);
 }
 
 /* A manifest holding more names than its validation counted (it changed
@@ -386,12 +386,12 @@ static void test_index_more_than_counted(void **state)
     cs = core_on(small, qpybak_buffer_min(0), &cfg_s, &res_s, BACKUP, NULL);
     index_note(ci, BACKUP, 10);
     for (i = 0; i < n_names; i++) {
-        ri = mfile_lookup(ci, &ci->backup, BACKUP, names[i], strlen(names[i]), &ei);
-        rs = reference(cs, &cs->backup, BACKUP, names[i], &es);
+        ri = mfile_lookup(ci, &ci->lookup, BACKUP, names[i], strlen(names[i]), &ei);
+        rs = reference(cs, &cs->lookup, BACKUP, names[i], &es);
         same_answer(ri, &ei, rs, &es, names[i]);
     }
-    mfile_close(&ci->backup);
-    mfile_close(&cs->backup);
+    mfile_close(&ci->lookup);
+    mfile_close(&cs->lookup);
 }
 
 /* -------------------------------------------------- boot: operations */
@@ -489,7 +489,7 @@ static void walk_listing(struct core *c, struct listing *l, const char **sorted,
     const char *name;
     int taken = 0;
 
-    batch_init(c, &b, c->temp, one_size);
+    batch_init(c, &b, c->inst.scratch, one_size);
     last[0] = '\0';
     for (;;) {
         name = batch_take(&b, &t);
@@ -599,7 +599,7 @@ static void test_batch_too_long(void **state)
         cfg.buffer_size = size;
         c = core_init(&cfg, &res, &err);
         assert_non_null(c);
-        batch_init(c, &b, c->temp, c->path_size);
+        batch_init(c, &b, c->inst.scratch, c->path_size);
         batch_begin(&b, NULL);
         batch_add(&b, listed[0], QPYBAK_TYPE_FILE);
         batch_add(&b, listed[1], QPYBAK_TYPE_FILE);
