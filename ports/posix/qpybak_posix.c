@@ -62,6 +62,11 @@ struct px_open_how {
 #define PX_RESOLVE_NO_SYMLINKS 0x04u
 #define PX_RESOLVE_BENEATH 0x08u
 #endif
+#ifdef O_PATH
+#define PX_O_PATH O_PATH
+#else
+#define PX_O_PATH O_RDONLY /* no openat2 there either: never used */
+#endif
 
 /* Longest device path the port accepts; the core's names are far shorter
  * (name_max, 255 by default), this only bounds the stack copy. */
@@ -241,15 +246,13 @@ static int beneath_error(int root, const char *rel)
 
     if (err == ELOOP || err == EXDEV)
         return QPYBAK_ERR_LOOP;
-#ifdef O_PATH
-    if (err == ENOTDIR && (fd = openat2_beneath(root, rel, O_PATH, 0)) >= 0) {
+    if (err == ENOTDIR && (fd = openat2_beneath(root, rel, PX_O_PATH, 0)) >= 0) {
         bool link = fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
 
         close(fd);
         if (link)
             return QPYBAK_ERR_LOOP;
     }
-#endif
     return qpybak_posix_error(err);
 }
 
@@ -328,10 +331,13 @@ static int open_path(const struct qpybak_posix *p, const char *path, int flags)
         return QPYBAK_ERR_ISDIR;
     }
     fd = openat(w.dir, w.leaf, flags | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0)
-        err = errno == ENXIO ? QPYBAK_ERR_INVAL /* a FIFO or socket */ : open_error(w.dir, w.leaf);
+    if (fd >= 0) {
+        release(p, &w);
+        return fd;
+    }
+    err = errno == ENXIO ? QPYBAK_ERR_INVAL /* a FIFO or socket */ : open_error(w.dir, w.leaf);
     release(p, &w);
-    return fd < 0 ? err : fd;
+    return err;
 }
 
 /* fsync of a directory makes a rename, a new entry or a removal in it
@@ -498,11 +504,7 @@ static int px_stat(void *ctx, const char *path, struct qpybak_stat *out)
         if (w.buf[0] == '\0') {
             err = fstat(w.root, &st) ? fail() : 0;
         } else {
-#ifdef O_PATH
-            fd = openat2_beneath(w.root, w.buf, O_PATH, 0);
-#else
-            fd = -1;
-#endif
+            fd = openat2_beneath(w.root, w.buf, PX_O_PATH, 0);
             if (fd < 0)
                 return beneath_error(w.root, w.buf);
             err = fstat(fd, &st) ? fail() : 0;
@@ -649,7 +651,7 @@ static int px_list(void *ctx, const char *path,
         return err;
     }
     for (;;) {
-        enum qpybak_type type;
+        enum qpybak_type type = QPYBAK_TYPE_OTHER;
 
         errno = 0;
         de = readdir(d);
