@@ -7,6 +7,7 @@
 #ifndef QPYBAK_CORE_H
 #define QPYBAK_CORE_H
 
+#include "prefix.h"
 #include "qpybak_tools.h"
 
 #include "value.h"

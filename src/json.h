@@ -9,6 +9,7 @@
 #ifndef QPYBAK_JSON_H
 #define QPYBAK_JSON_H
 
+#include "prefix.h"
 #include "qpybak_tools.h"
 
 #define JSON_END (-1) /* end of input, or a source error (see r->error) */

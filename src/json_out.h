@@ -8,6 +8,7 @@
 #ifndef QPYBAK_JSON_OUT_H
 #define QPYBAK_JSON_OUT_H
 
+#include "prefix.h"
 #include "qpybak_tools.h"
 
 struct jout {

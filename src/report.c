@@ -189,10 +189,6 @@ int qpybak_report_end(struct qpybak_report *rep, const struct qpybak_result *res
         jout_text(&o, ", \"error\": ");
         jout_string(&o, qpybak_strerror(res->error), str_len(qpybak_strerror(res->error)));
     }
-    if (res->error && res->error_path) {
-        jout_text(&o, ", \"error_path\": ");
-        jout_string(&o, res->error_path, str_len(res->error_path));
-    }
     jout_text(&o, "}\n");
     return rep->error;
 }

@@ -19,6 +19,7 @@ for f in "$src"/src/*.c; do
         -c "$f" -o "$out/$name/$(basename "${f%.c}").o"
 done
 echo "== $name: $cc $* =="
+bash "$src/tests/static/symbols.sh" "${cc%gcc}nm" "$out/$name"/*.o
 "$size" -t "$out/$name"/*.o
 # The core has no mutable state: .data and .bss must be empty.
 "$size" -t "$out/$name"/*.o | awk 'END { if ($2 != 0 || $3 != 0) { print "data/bss not empty"; exit 1 } }'

@@ -71,17 +71,18 @@ struct run {
 struct fault {
     unsigned long count, at;
     bool fired;
+    bool at_lock; /* the fault hit the port's lock: the run must not start */
 };
 
 static int fault_hook(void *ctx, enum ram_op op, const char *path, const char *path2)
 {
     struct fault *f = (struct fault *)ctx;
 
-    (void)op;
     (void)path;
     (void)path2;
     if (++f->count == f->at) {
         f->fired = true;
+        f->at_lock = op == RAM_OP_LOCK;
         return QPYBAK_ERR_IO;
     }
     return 0;
@@ -409,7 +410,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct ram_port *p0, *a, *b, *s;
     struct qpybak_config cfg;
     struct qpybak_result res, res_b, res_s, res2;
-    struct fault fault = {0, 0, false};
+    struct fault fault = {0, 0, false, false};
     struct qpybak_port ro;
     bool readonly;
     size_t name_max, min, buf_a, i;
@@ -495,6 +496,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 (int)res.source, (int)res.primary, (int)res.shadow, (int)res.backup, res.error,
                 res.manifest_written);
         ram_port_dump(a, stderr);
+    }
+    if (rc != 0 && fault.at_lock) {
+        /* The lock could not be taken: boot returns that error, having
+         * changed nothing. */
+        FZ_CHECK(rc == QPYBAK_ERR_IO && a->stats.mutations == 0, "a boot without its lock: %d", rc);
+        goto out;
     }
     FZ_CHECK(rc == 0, "boot returned %d", rc);
     check_port(a, "boot");

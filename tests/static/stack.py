@@ -82,8 +82,17 @@ class Fail(Exception):
 
 
 def core_sources():
-    srcs = sorted(glob.glob(os.path.join(ROOT, "src", "*.c")))
-    return [s for s in srcs if not s.endswith("crc32_slice8.c")]  # not in the default build
+    srcs = sorted(glob.glob(os.path.join(ROOT, "src", "*.c")) +
+                  glob.glob(os.path.join(ROOT, "src", "crc", "*.c")))
+    # the default build: the 1 KiB table, no other CRC backend
+    skip = ("crc32_slice8.c", "crc32_braid.c", "crc32_isal.c")
+    return [s for s in srcs if not s.endswith(skip)]
+
+
+def source_name(name):
+    """The name in the source of a symbol: src/prefix.h renames the core's
+    internal functions to qpybak__NAME at link time."""
+    return name[len("qpybak__"):] if name.startswith("qpybak__") else name
 
 
 def compile_core(cc, flags, out, srcs):
@@ -105,17 +114,17 @@ def parse(out):
     for su in glob.glob(os.path.join(out, "*.su")):
         for line in open(su):
             where, size, qual = line.rstrip("\n").split("\t")
-            name = where.rsplit(":", 1)[1]
+            name = source_name(where.rsplit(":", 1)[1])
             frames[name] = (int(size), qual, where.rsplit(":", 1)[0])
     title = {}
     for ci in glob.glob(os.path.join(out, "*.ci")):
         text = open(ci).read()
         for m in re.finditer(r'node: \{ title: "([^"]*)" label: "([^"\\]*)', text):
-            title[m.group(1)] = m.group(2)
+            title[m.group(1)] = source_name(m.group(2))
         for m in re.finditer(r'edge: \{ sourcename: "([^"]*)" targetname: "([^"]*)"(?: label: "([^"]*)")?', text):
-            src = title.get(m.group(1), m.group(1).rsplit(":", 1)[-1])
+            src = title.get(m.group(1), source_name(m.group(1).rsplit(":", 1)[-1]))
             dst = m.group(2)
-            dst = title.get(dst, dst.rsplit(":", 1)[-1]) if dst != "__indirect_call" else dst
+            dst = title.get(dst, source_name(dst.rsplit(":", 1)[-1])) if dst != "__indirect_call" else dst
             edges.setdefault(src, []).append((dst, m.group(3)))
     return frames, edges
 
