@@ -390,8 +390,8 @@ const char *qpybak_error_path(const struct qpybak_config *cfg);
 /* ------------------------------------------------------------ procedures */
 
 /*
- * Boot: check every tracked file and restore the damaged ones (SPEC section
- * 3).  Run it early at start-up, before the application opens any tracked
+ * Boot: check every tracked file and restore the damaged ones (docs/design.md,
+ * "Boot, step by step").  Run it early at start-up, before the application opens any tracked
  * file.  Returns 0 when it ran (the outcome is in *result, which may be
  * NULL), or a negative error when it could not start (a config error or a
  * buffer that is too small).  Storage errors on single files do not stop it;
@@ -416,7 +416,7 @@ int qpybak_status(const struct qpybak_config *cfg, struct qpybak_result *result)
 int qpybak_calc(const struct qpybak_config *cfg, const char *path, uint32_t *crc);
 
 /*
- * FOTA apply (SPEC section 5): installs the files staged under stage (a
+ * FOTA apply (docs/design.md, "FOTA apply"): installs the files staged under stage (a
  * device directory under /usr laid out like /usr; NULL: QPYBAK_STAGE_DEFAULT)
  * as one unit.  It writes a journal (/usr/.qpybak/fota.json) atomically -
  * the commit point - then installs every staged file atomically, records

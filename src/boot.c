@@ -1,7 +1,7 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Boot and status (SPEC section 3): one procedure, two modes.  Status runs
+ * Boot and status (docs/design.md, "Boot, step by step"): one procedure, two modes.  Status runs
  * every check and writes nothing; boot also repairs the user manifests,
  * restores damaged files from verified backup copies, rewrites the user
  * manifest once and leaves a report when anything happened.

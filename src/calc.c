@@ -1,7 +1,7 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Calc (SPEC section 4): after a legitimate edit, record the file's new
+ * Calc (docs/design.md, "Calc"): after a legitimate edit, record the file's new
  * checksum so that the next boot keeps the edit - QuecPython's
  * file_crc32.calc, made atomic.
  */

@@ -1,7 +1,7 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The enable flag, backup_restore.json (SPEC section 2): a JSON object whose
+ * The enable flag, backup_restore.json (docs/format.md): a JSON object whose
  * "enable" member is a number (non-zero: on) or a boolean.  Anything else -
  * missing member, other type, malformed or oversized document - is "off".
  */

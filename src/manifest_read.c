@@ -1,7 +1,7 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The streaming checksum.json reader (SPEC section 2).  One entry at a time,
+ * The streaming checksum.json reader (docs/format.md, "checksum.json").  One entry at a time,
  * in the caller's chunk and name buffers.  Entry-level problems make one
  * entry invalid; only a document that is not a JSON array is corrupt.
  */

@@ -1,7 +1,7 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The streaming checksum.json writer (SPEC section 2): the exact form
+ * The streaming checksum.json writer (docs/format.md, "What writers emit"): the exact form
  * QuecPython's tools read, one entry per line, order kept:
  *
  *   [

@@ -2,7 +2,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Manifests as files: opening a reader on one, validating it whole, choosing
- * which user manifest to trust (SPEC section 3, step 3), looking names up in
+ * which user manifest to trust (docs/design.md, "Choosing the user manifest"), looking names up in
  * the backup manifest, and spotting duplicate names in fixed memory.
  */
 #include "core.h"

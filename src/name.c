@@ -1,7 +1,7 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Manifest name validation (SPEC section 1).  A name that fails here is
+ * Manifest name validation (docs/format.md, "Device paths and names").  A name that fails here is
  * reported and never opened, read or written, on any partition: this check
  * is what keeps a hostile manifest inside the two roots.
  */

@@ -1,7 +1,7 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Replacing the user manifest (SPEC section 3, step 6; section 4).  The new
+ * Replacing the user manifest (docs/design.md, "The rewrite" and "Calc").  The new
  * manifest is streamed from the one in use into a temporary file, entry by
  * entry, so memory does not depend on its size; then the primary is renamed
  * into place and copied to the shadow.  A power cut before the rename
