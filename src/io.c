@@ -6,16 +6,22 @@
  * (through the port itself, so the core is tested as it ships).
  */
 #include "core.h"
+#include "util.h"
 
 int io_open(struct core *c, const char *path, int flags)
 {
-    return c->port->open(c->port->ctx, path, flags);
+    int h = c->port->open(c->port->ctx, path, flags);
+
+    QPYBAK_TRACE("qpybak: open %s 0x%x -> %d", path, (unsigned)flags, h);
+    return h;
 }
 
 int io_read(struct core *c, int handle, void *buf, size_t len)
 {
     int n = c->port->read(c->port->ctx, handle, buf, len);
 
+    QPYBAK_TRACE("qpybak: read %d %lu -> %d", handle, (unsigned long)len, n);
+    QPYBAK_ASSERT(n <= 0 || (size_t)n <= len);
     if (n > 0 && (size_t)n > len)
         return QPYBAK_ERR_IO; /* a port that claims more than asked is broken */
     return n;
@@ -28,6 +34,7 @@ int io_write(struct core *c, int handle, const void *buf, size_t len)
     while (len > 0) {
         int n = c->port->write(c->port->ctx, handle, p, len);
 
+        QPYBAK_TRACE("qpybak: write %d %lu -> %d", handle, (unsigned long)len, n);
         if (n < 0)
             return n;
         if (n == 0 || (size_t)n > len)
@@ -40,38 +47,60 @@ int io_write(struct core *c, int handle, const void *buf, size_t len)
 
 int io_sync(struct core *c, int handle)
 {
-    return c->port->sync(c->port->ctx, handle);
+    int r = c->port->sync(c->port->ctx, handle);
+
+    QPYBAK_TRACE("qpybak: sync %d -> %d", handle, r);
+    return r;
 }
 
 int io_close(struct core *c, int handle)
 {
-    return c->port->close(c->port->ctx, handle);
+    int r = c->port->close(c->port->ctx, handle);
+
+    QPYBAK_TRACE("qpybak: close %d -> %d", handle, r);
+    return r;
 }
 
 int io_stat(struct core *c, const char *path, struct qpybak_stat *st)
 {
-    return c->port->stat(c->port->ctx, path, st);
+    int r = c->port->stat(c->port->ctx, path, st);
+
+    QPYBAK_TRACE("qpybak: stat %s -> %d", path, r);
+    return r;
 }
 
 int io_rename(struct core *c, const char *from, const char *to)
 {
-    return c->port->rename(c->port->ctx, from, to);
+    int r = c->port->rename(c->port->ctx, from, to);
+
+    QPYBAK_TRACE("qpybak: rename %s %s -> %d", from, to, r);
+    return r;
 }
 
 int io_remove(struct core *c, const char *path)
 {
-    return c->port->remove(c->port->ctx, path);
+    int r = c->port->remove(c->port->ctx, path);
+
+    QPYBAK_TRACE("qpybak: remove %s -> %d", path, r);
+    return r;
 }
 
 int io_mkdir(struct core *c, const char *path)
 {
-    return c->port->mkdir(c->port->ctx, path);
+    int r = c->port->mkdir(c->port->ctx, path);
+
+    QPYBAK_TRACE("qpybak: mkdir %s -> %d", path, r);
+    return r;
 }
 
 int io_list(struct core *c, const char *path,
             int (*fn)(void *fn_ctx, const char *name, enum qpybak_type type), void *fn_ctx)
 {
+    int r;
+
     if (c->port->list == NULL)
         return QPYBAK_ERR_INVAL;
-    return c->port->list(c->port->ctx, path, fn, fn_ctx);
+    r = c->port->list(c->port->ctx, path, fn, fn_ctx);
+    QPYBAK_TRACE("qpybak: list %s -> %d", path, r);
+    return r;
 }

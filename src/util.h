@@ -13,6 +13,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Hooks an integrator may define, as littlefs has them: compiled out by
+ * default.  QPYBAK_CONFIG names a header to include first (the place to
+ * define them), or define them on the compiler's command line.
+ *   QPYBAK_TRACE(fmt, ...)  printf-style; every port call is traced in io.c
+ *   QPYBAK_ASSERT(cond)     internal invariants
+ */
+#ifdef QPYBAK_CONFIG
+#include QPYBAK_CONFIG
+#endif
+#ifndef QPYBAK_TRACE
+#define QPYBAK_TRACE(...) ((void)0)
+#endif
+#ifndef QPYBAK_ASSERT
+#define QPYBAK_ASSERT(cond) ((void)0)
+#endif
+
 /* Keeps a function with a large frame out of its caller's, so that the
  * caller's other call paths do not carry that frame (the stack bound,
  * tests/static/stack.py). */
