@@ -13,7 +13,7 @@ enum mode { MODE_STATUS, MODE_BOOT };
 
 /* The flag file through a port handle. */
 struct handle_source {
-    struct core *c;
+    struct run *c;
     int handle;
 };
 
@@ -24,7 +24,7 @@ static int handle_read(void *ctx, void *buf, size_t len)
     return io_read(s->c, s->handle, buf, len);
 }
 
-static enum qpybak_off read_flag(struct core *c)
+static enum qpybak_off read_flag(struct run *c)
 {
     struct handle_source src;
     enum qpybak_off off;
@@ -48,7 +48,7 @@ static enum qpybak_off read_flag(struct core *c)
 
 /* boot.json is opened at the first thing worth reporting, so an intact
  * boot writes nothing at all. */
-static void report_open(struct core *c, enum mode mode)
+static void report_open(struct run *c, enum mode mode)
 {
     int err;
 
@@ -65,7 +65,7 @@ static void report_open(struct core *c, enum mode mode)
     c->report_state = REPORT_OPEN;
 }
 
-static void report_close(struct core *c)
+static void report_close(struct run *c)
 {
     int err;
 
@@ -84,7 +84,7 @@ static void report_close(struct core *c)
     }
 }
 
-static void emit(struct core *c, const struct qpybak_file_event *ev, enum mode mode)
+static void emit(struct run *c, const struct qpybak_file_event *ev, enum mode mode)
 {
     c->result->counts[ev->state]++;
     if (c->cfg->on_file)
@@ -98,13 +98,13 @@ static void emit(struct core *c, const struct qpybak_file_event *ev, enum mode m
 
 /* Removes the install temporary a cut run may have left in a tracked
  * file's folder (DIR/.qpybak-tmp), so that none outlives the boot. */
-static void remove_stale_temp(struct core *c, const char *path)
+static void remove_stale_temp(struct run *c, const char *path)
 {
     c->result->stale_temps += (uint32_t)install_sweep(&c->inst, path);
 }
 
 /* Step 3: make the primary (and shadow) whole again before checking files. */
-static void repair_manifests(struct core *c)
+static void repair_manifests(struct run *c)
 {
     struct qpybak_result *res = c->result;
     int err = 0;
@@ -142,7 +142,7 @@ static void repair_manifests(struct core *c)
 /* Why a restore from the backup copy src failed, in the event: the copy
  * itself (missing, bad, unusable), or the user side (something in the way
  * of the file, its folder or its temporary name - named in error_path). */
-static void restore_failed(struct core *c, const struct qpybak_entry *e, const char *src, int err,
+static void restore_failed(struct run *c, const struct qpybak_entry *e, const char *src, int err,
                            struct qpybak_file_event *ev)
 {
     bool at_source = c->fail_path == src;
@@ -173,7 +173,7 @@ static void restore_failed(struct core *c, const struct qpybak_entry *e, const c
  * Steps 4 and 5 for one valid entry.  Returns true when the entry's value
  * must change in the user manifest.
  */
-static bool check_file(struct core *c, const struct qpybak_entry *e, struct qpybak_file_event *ev,
+static bool check_file(struct run *c, const struct qpybak_entry *e, struct qpybak_file_event *ev,
                        enum mode mode)
 {
     struct qpybak_entry factory;
@@ -293,7 +293,7 @@ static uint32_t folder_hash(const struct qpybak_entry *e)
     return h;
 }
 
-NOINLINE static uint32_t check_entries(struct core *c, enum mode mode)
+NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
 {
     struct qpybak_file_event ev;
     struct qpybak_entry e;
@@ -350,7 +350,7 @@ NOINLINE static uint32_t check_entries(struct core *c, enum mode mode)
 
 /* Step 6: an entry whose file now holds the factory copy takes the factory
  * checksum.  Only entries that differ from the factory one cost a read. */
-static void take_factory_value(struct core *c, const struct qpybak_entry *e, struct value *value,
+static void take_factory_value(struct run *c, const struct qpybak_entry *e, struct value *value,
                                void *ctx)
 {
     struct qpybak_entry factory;
@@ -372,7 +372,7 @@ static void take_factory_value(struct core *c, const struct qpybak_entry *e, str
     value->has_size = true;
 }
 
-static void run_locked(struct core *c, enum mode mode)
+static void run_locked(struct run *c, enum mode mode)
 {
     struct qpybak_result *res = c->result;
     uint32_t changes;
@@ -429,29 +429,29 @@ static void run_locked(struct core *c, enum mode mode)
     report_close(c);
 }
 
-static int run(const struct qpybak_config *cfg, struct qpybak_result *result, enum mode mode)
+static int check_run(const struct qpybak_config *cfg, struct qpybak_result *result, enum mode mode)
 {
     struct qpybak_result local;
-    struct core *c;
+    struct run *c;
     int err;
 
-    c = core_init(cfg, result ? result : &local, &err);
+    c = run_init(cfg, result ? result : &local, &err);
     if (c == NULL)
         return err;
-    err = core_lock(c, mode == MODE_BOOT ? QPYBAK_LOCK_EXCLUSIVE : QPYBAK_LOCK_SHARED);
+    err = run_lock(c, mode == MODE_BOOT ? QPYBAK_LOCK_EXCLUSIVE : QPYBAK_LOCK_SHARED);
     if (err)
         return err;
     run_locked(c, mode);
-    core_unlock(c);
+    run_unlock(c);
     return 0;
 }
 
 int qpybak_boot(const struct qpybak_config *cfg, struct qpybak_result *result)
 {
-    return run(cfg, result, MODE_BOOT);
+    return check_run(cfg, result, MODE_BOOT);
 }
 
 int qpybak_status(const struct qpybak_config *cfg, struct qpybak_result *result)
 {
-    return run(cfg, result, MODE_STATUS);
+    return check_run(cfg, result, MODE_STATUS);
 }

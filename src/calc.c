@@ -15,7 +15,7 @@ struct calc_value {
     uint32_t size;
 };
 
-static void set_value(struct core *c, const struct qpybak_entry *e, struct value *value, void *ctx)
+static void set_value(struct run *c, const struct qpybak_entry *e, struct value *value, void *ctx)
 {
     const struct calc_value *v = (const struct calc_value *)ctx;
 
@@ -30,7 +30,7 @@ static void set_value(struct core *c, const struct qpybak_entry *e, struct value
 /* Finds the path's first valid entry in the manifest in use (later ones of
  * the same name are duplicates): 1 and *e when tracked, 0 when not, or an
  * error. */
-static int find_entry(struct core *c, const char *path, size_t len, struct qpybak_entry *e)
+static int find_entry(struct run *c, const char *path, size_t len, struct qpybak_entry *e)
 {
     int r, err = mfile_open(c, &c->pass, c->source_path);
 
@@ -43,7 +43,7 @@ static int find_entry(struct core *c, const char *path, size_t len, struct qpyba
     return r;
 }
 
-static int calc_locked(struct core *c, const char *path, struct calc_value *v, uint32_t *crc)
+static int calc_locked(struct run *c, const char *path, struct calc_value *v, uint32_t *crc)
 {
     struct qpybak_entry e;
     uint64_t size;
@@ -74,14 +74,14 @@ int qpybak_calc(const struct qpybak_config *cfg, const char *path, uint32_t *crc
 {
     struct qpybak_result result;
     struct calc_value v;
-    struct core *c;
+    struct run *c;
     uint32_t dummy;
     int err;
 
     if (crc == NULL)
         crc = &dummy;
     *crc = QPYBAK_CRC_SEED;
-    c = core_init(cfg, &result, &err);
+    c = run_init(cfg, &result, &err);
     if (c == NULL)
         return err;
     if (path == NULL)
@@ -90,13 +90,13 @@ int qpybak_calc(const struct qpybak_config *cfg, const char *path, uint32_t *crc
     v.len = str_len(path);
     if (qpybak_name_check(path, v.len, c->name_max) != QPYBAK_REASON_NONE)
         return QPYBAK_ERR_INVAL; /* never opened: it may point anywhere */
-    err = core_lock(c, QPYBAK_LOCK_EXCLUSIVE);
+    err = run_lock(c, QPYBAK_LOCK_EXCLUSIVE);
     if (err)
         return err;
     err = calc_locked(c, path, &v, crc);
     /* What the error is about, for qpybak_error_path(): recorded where it
      * was met, else the step that failed last. */
     note_error(c, err, c->fail_path ? c->fail_path : path);
-    core_unlock(c);
+    run_unlock(c);
     return err;
 }

@@ -29,7 +29,7 @@
 /* A file being read as a manifest: a reader on a port handle. */
 struct mfile {
     struct qpybak_reader reader;
-    struct core *core;
+    struct run *run;
     const char *path;
     uint32_t next; /* index of the entry the reader gives next */
     int handle;    /* -1: closed */
@@ -38,7 +38,7 @@ struct mfile {
 /* A buffered output file of qpybak's own (outfile.c), written under its
  * own temporary name. */
 struct outfile {
-    struct core *core;
+    struct run *run;
     uint8_t *buf;
     size_t cap, len;
     int handle; /* -1: closed */
@@ -50,14 +50,14 @@ struct outfile {
 /* The installer (install.c): file reads and atomic installs, with the
  * buffers they need and nothing else uses. */
 struct installer {
-    struct core *core;
+    struct run *run;
     uint8_t *io;      /* file reads and copies */
     size_t io_size;
     char *scratch;    /* names derived from a target: folders, temporary name */
     char *composed;   /* a path built from a tracked name, for the caller */
 };
 
-struct core {
+struct run {
     const struct qpybak_config *cfg;
     const struct qpybak_port *port;
     struct qpybak_result *result;
@@ -99,7 +99,7 @@ struct core {
 
 /* workspace.c: places the core at the start of cfg->buffer and carves the
  * rest; clears *result.  NULL with *err set when the config is unusable. */
-struct core *core_init(const struct qpybak_config *cfg, struct qpybak_result *result, int *err);
+struct run *run_init(const struct qpybak_config *cfg, struct qpybak_result *result, int *err);
 
 /* errors.c: what a port error means, for every caller alike. */
 enum err_class {
@@ -112,32 +112,32 @@ enum err_class {
 enum err_class err_class(int err);
 /* Records the first error of a run and the path it is about (copied: the
  * caller's buffer may be reused). */
-void note_error(struct core *c, int err, const char *path);
+void note_error(struct run *c, int err, const char *path);
 
 /* lock.c: the port lock around a whole procedure (see qpybak_port.lock). */
-int core_lock(struct core *c, int mode);
-void core_unlock(struct core *c);
+int run_lock(struct run *c, int mode);
+void run_unlock(struct run *c);
 /* The clean-up every writing procedure runs first, holding the lock: the
  * temporary names of qpybak's own files, and anything but a regular file
  * (or a folder, for /usr/.qpybak) where qpybak's own paths belong. */
-void cleanup_own_paths(struct core *c);
+void cleanup_own_paths(struct run *c);
 /* Removes whatever is at path unless it is of the type that belongs there
  * (want: QPYBAK_TYPE_FILE or _DIR; 0: nothing belongs there).  Removing a
  * link or FIFO removes that name only; what cannot go (a non-empty folder)
  * is noted with its path.  Returns 1 when something was removed. */
-int clear_unless(struct core *c, const char *path, int want);
+int clear_unless(struct run *c, const char *path, int want);
 
 /* io.c: the one wrapper through which every storage call goes. */
-int io_open(struct core *c, const char *path, int flags);
-int io_read(struct core *c, int handle, void *buf, size_t len);
-int io_write(struct core *c, int handle, const void *buf, size_t len); /* all or error */
-int io_sync(struct core *c, int handle);
-int io_close(struct core *c, int handle);
-int io_stat(struct core *c, const char *path, struct qpybak_stat *st);
-int io_rename(struct core *c, const char *from, const char *to);
-int io_remove(struct core *c, const char *path);
-int io_mkdir(struct core *c, const char *path);
-int io_list(struct core *c, const char *path,
+int io_open(struct run *c, const char *path, int flags);
+int io_read(struct run *c, int handle, void *buf, size_t len);
+int io_write(struct run *c, int handle, const void *buf, size_t len); /* all or error */
+int io_sync(struct run *c, int handle);
+int io_close(struct run *c, int handle);
+int io_stat(struct run *c, const char *path, struct qpybak_stat *st);
+int io_rename(struct run *c, const char *from, const char *to);
+int io_remove(struct run *c, const char *path);
+int io_mkdir(struct run *c, const char *path);
+int io_list(struct run *c, const char *path,
             int (*fn)(void *fn_ctx, const char *name, enum qpybak_type type), void *fn_ctx);
 
 /* install.c: the installer. */
@@ -165,7 +165,7 @@ const char *installer_good_path(struct installer *in, const char *name, size_t l
 /* outfile.c: qpybak's own files. */
 /* Opens a temporary name for writing: created exclusively; whatever a cut
  * run left under the name is removed first (never written through). */
-int open_temp(struct core *c, const char *temp);
+int open_temp(struct run *c, const char *temp);
 /* NAME.qpybak-tmp of one of qpybak's own files. */
 int own_temp_name(const char *path, char out[OWN_NAME_SIZE]);
 int outfile_open(struct outfile *o, const char *target);
@@ -174,19 +174,19 @@ int outfile_commit(struct outfile *o);
 void outfile_abort(struct outfile *o);
 
 /* manifests.c: opening, validating and searching manifests. */
-int mfile_open(struct core *c, struct mfile *m, const char *path);
+int mfile_open(struct run *c, struct mfile *m, const char *path);
 void mfile_close(struct mfile *m);
 int mfile_next(struct mfile *m, struct qpybak_entry *e);
-enum qpybak_mstate manifest_check(struct core *c, const char *path, const char *compare_with,
+enum qpybak_mstate manifest_check(struct run *c, const char *path, const char *compare_with,
                                   bool *same, uint32_t *entries);
-void choose_source(struct core *c);
+void choose_source(struct run *c);
 /* Finds the first valid entry of name, searching on from the last find:
  * 1 and *found, 0 when absent, or an error. */
-int mfile_lookup(struct core *c, struct mfile *m, const char *path, const char *name, size_t len,
+int mfile_lookup(struct run *c, struct mfile *m, const char *path, const char *name, size_t len,
                  struct qpybak_entry *found);
-int backup_lookup(struct core *c, const char *name, size_t len, struct qpybak_entry *found);
-void dedupe_reset(struct core *c);
-int dedupe_seen(struct core *c, const struct qpybak_entry *e, bool *duplicate);
+int backup_lookup(struct run *c, const char *name, size_t len, struct qpybak_entry *found);
+void dedupe_reset(struct run *c);
+int dedupe_seen(struct run *c, const struct qpybak_entry *e, bool *duplicate);
 
 /* Does the entry carry exactly this name (a truncated long name never does)? */
 bool entry_named(const struct qpybak_entry *e, const char *name, size_t len);
@@ -197,44 +197,44 @@ int writer_entry_from(struct qpybak_writer *w, const char *name, size_t name_len
 
 /* journal.c: finishes an interrupted FOTA apply (boot, step 3); 1 when a
  * journal was processed, 0 when none, or an error. */
-int fota_resume(struct core *c);
+int fota_resume(struct run *c);
 /* Does the pending journal give the name this checksum (a file its
  * update already installed)? */
-int journal_matches(struct core *c, const struct qpybak_entry *e, uint32_t crc, uint64_t size);
+int journal_matches(struct run *c, const struct qpybak_entry *e, uint32_t crc, uint64_t size);
 /* 1 when a tracked name lies at stage or below it, 0 when none, or an
  * error; reads the user manifest in use (choose_source first). */
-int stage_holds_tracked(struct core *c, const char *stage, size_t len);
+int stage_holds_tracked(struct run *c, const char *stage, size_t len);
 /* One staged file's outcome: counted, and reported through on_update. */
-void fota_report_update(struct core *c, const struct qpybak_fota_event *ev);
+void fota_report_update(struct run *c, const struct qpybak_fota_event *ev);
 
 /* rewrite.c: writes a new user manifest from the one in use, dropping
  * invalid and duplicate entries; fn may change each entry's checksum.  Then
  * replaces the primary and copies it to the shadow.  0 or an error. */
-typedef void (*rewrite_fn)(struct core *c, const struct qpybak_entry *e, struct value *value,
+typedef void (*rewrite_fn)(struct run *c, const struct qpybak_entry *e, struct value *value,
                            void *ctx);
-int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx);
+int manifest_rewrite(struct run *c, rewrite_fn fn, void *ctx);
 /* The same walk without writing: how many entries fn would change. */
-int manifest_changes(struct core *c, rewrite_fn fn, void *ctx);
+int manifest_changes(struct run *c, rewrite_fn fn, void *ctx);
 
 /* ---- index.c: the spare work buffer (issue 8.7) ------------------------ */
-/* The spare buffer runs from c->bloom (core_init) to the end of the work
+/* The spare buffer runs from c->bloom (run_init) to the end of the work
  * buffer; its last bytes hold the index's state, set up here. */
-void index_init(struct core *c);
+void index_init(struct run *c);
 #define INDEX_NONE 2  /* index_find: no index for this manifest, scan it */
 #define INDEX_BUILD 3 /* index_find: fill the index first (index_add) */
 /* The entry count validation found for a manifest (manifest_check). */
-void index_note(struct core *c, const char *path, uint32_t entries);
+void index_note(struct run *c, const char *path, uint32_t entries);
 /* Shares the spare buffer between the duplicate filter (c->bloom) and the
  * index; dedupe_reset calls it.  A new share drops the tables. */
-void spare_split(struct core *c);
+void spare_split(struct run *c);
 /* The tables are gone (the spare buffer is used for something else). */
-void index_forget(struct core *c);
+void index_forget(struct run *c);
 /* 1 and *found, 0 when absent, INDEX_NONE, or INDEX_BUILD: the caller
  * passes the manifest's entries to index_add, then calls index_done. */
-int index_find(struct core *c, const char *path, const char *name, size_t len,
+int index_find(struct run *c, const char *path, const char *name, size_t len,
                struct qpybak_entry *found);
-bool index_add(struct core *c, const struct qpybak_entry *e);
-void index_done(struct core *c, bool ok);
+bool index_add(struct run *c, const struct qpybak_entry *e);
+void index_done(struct run *c, bool ok);
 
 /* A batch of the next smallest names of a directory listing (FOTA staging
  * walk), in the spare buffer, or one name in `one` without one. */
@@ -252,7 +252,7 @@ struct batch {
     bool listed;             /* holds a listing of the current folder */
 };
 /* Takes the spare buffer (the index is dropped); one holds one_size bytes. */
-void batch_init(struct core *c, struct batch *b, char *one, size_t one_size);
+void batch_init(struct run *c, struct batch *b, char *one, size_t one_size);
 void batch_begin(struct batch *b, const char *after);
 int batch_add(void *ctx, const char *name, enum qpybak_type type); /* io_list callback */
 void batch_end(struct batch *b);

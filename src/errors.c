@@ -24,7 +24,7 @@ enum err_class err_class(int err)
     }
 }
 
-void note_error(struct core *c, int err, const char *path)
+void note_error(struct run *c, int err, const char *path)
 {
     size_t len;
 

@@ -89,7 +89,7 @@ static bool same_path(const char *a, const char *b)
 /*
  * The index's state lives in the last bytes of the spare buffer (the
  * core's own structure does not grow: qpybak_buffer_min() is unchanged);
- * the spare buffer starts at c->bloom, where core_init put it, and the
+ * the spare buffer starts at c->bloom, where run_init put it, and the
  * filter is its first c->bloom_bits bits.  With no room for the state
  * there is no index, and the filter is the whole spare buffer, as before
  * there was an index.
@@ -116,7 +116,7 @@ struct spare_head {
 
 /* The head; *spare and *size: the spare buffer before it (all of it, and
  * NULL returned, when there is no room for a head). */
-static struct spare_head *head_of(const struct core *c, uint8_t **spare, size_t *size)
+static struct spare_head *head_of(const struct run *c, uint8_t **spare, size_t *size)
 {
     uint8_t *end = (uint8_t *)c->cfg->buffer + c->cfg->buffer_size;
     size_t all = c->bloom && c->bloom < end ? (size_t)(end - c->bloom) & ~(size_t)7u : 0;
@@ -130,7 +130,7 @@ static struct spare_head *head_of(const struct core *c, uint8_t **spare, size_t 
     return (struct spare_head *)(void *)(c->bloom + *size);
 }
 
-void index_init(struct core *c)
+void index_init(struct run *c)
 {
     uint8_t *spare;
     size_t size;
@@ -142,7 +142,7 @@ void index_init(struct core *c)
 
 /* The entry counts validation found (manifest_check), for the two
  * manifests the core looks names up in. */
-void index_note(struct core *c, const char *path, uint32_t entries)
+void index_note(struct run *c, const char *path, uint32_t entries)
 {
     uint8_t *base;
     size_t size;
@@ -184,7 +184,7 @@ static void forget(struct spare_head *h)
     h->building = NULL;
 }
 
-void index_forget(struct core *c)
+void index_forget(struct run *c)
 {
     uint8_t *base;
     size_t size;
@@ -204,7 +204,7 @@ void index_forget(struct core *c)
  * fit, the filter takes what it can use and the look-ups scan.  Only the
  * filter is cleared (dedupe_reset), never the whole spare buffer.
  */
-void spare_split(struct core *c)
+void spare_split(struct run *c)
 {
     size_t n = c->source_entries ? c->source_entries : 1;
     size_t want = ALIGN8(4 * n), least = ALIGN8(n), good = 0, need = 0, bloom, spare;
@@ -331,7 +331,7 @@ static bool table_claim(struct spare_head *h, uint8_t *base, size_t size, struct
  * manifest to index_add, then calls index_done and asks again.  (The pass
  * is the caller's so that no stack frame is added above the reader's.)
  */
-int index_find(struct core *c, const char *path, const char *name, size_t len,
+int index_find(struct run *c, const char *path, const char *name, size_t len,
                struct qpybak_entry *found)
 {
     struct index_table *t = NULL;
@@ -389,7 +389,7 @@ int index_find(struct core *c, const char *path, const char *name, size_t len,
 
 /* One entry of the manifest being indexed, in file order.  False when the
  * table is full: the manifest changed since it was counted. */
-bool index_add(struct core *c, const struct qpybak_entry *e)
+bool index_add(struct run *c, const struct qpybak_entry *e)
 {
     uint32_t lo, hi;
     uint8_t *base;
@@ -405,7 +405,7 @@ bool index_add(struct core *c, const struct qpybak_entry *e)
 }
 
 /* The pass is over: ok, or the table is unusable (look-ups scan). */
-void index_done(struct core *c, bool ok)
+void index_done(struct run *c, bool ok)
 {
     uint8_t *base;
     size_t size;
@@ -450,7 +450,7 @@ static int byte_compare(const char *a, const char *b)
     return (int)*x - (int)*y;
 }
 
-void batch_init(struct core *c, struct batch *b, char *one, size_t one_size)
+void batch_init(struct run *c, struct batch *b, char *one, size_t one_size)
 {
     uint8_t *base;
     size_t size;

@@ -20,7 +20,7 @@
 int file_checksum_upto(struct installer *in, const char *path, uint64_t limit, uint32_t *crc,
                        uint64_t *size)
 {
-    struct core *c = in->core;
+    struct run *c = in->run;
     int h = io_open(c, path, QPYBAK_O_READ), n, err;
     struct qpybak_stat st;
 
@@ -64,7 +64,7 @@ static int temp_name(struct installer *in, const char *path)
 
     while (slash > 0 && path[slash - 1] != '/')
         slash--;
-    if (slash + TEMP_SUFFIX_LEN + 1 > in->core->path_size)
+    if (slash + TEMP_SUFFIX_LEN + 1 > in->run->path_size)
         return QPYBAK_ERR_NAMETOOLONG;
     mem_copy(in->scratch, path, slash);
     mem_copy(in->scratch + slash, QPYBAK_TEMP_SUFFIX, TEMP_SUFFIX_LEN + 1);
@@ -75,7 +75,7 @@ int install_sweep(struct installer *in, const char *target)
 {
     if (temp_name(in, target) != 0)
         return 0;
-    return clear_unless(in->core, in->scratch, 0);
+    return clear_unless(in->run, in->scratch, 0);
 }
 
 const char *installer_backup_path(struct installer *in, const char *name, size_t len)
@@ -91,7 +91,7 @@ const char *installer_good_path(struct installer *in, const char *name, size_t l
 {
     size_t prefix = sizeof QPYBAK_PATH_LAST_GOOD - 1;
 
-    if (len < 5 || prefix + len - 4 + 1 > in->core->path_size)
+    if (len < 5 || prefix + len - 4 + 1 > in->run->path_size)
         return NULL;
     mem_copy(in->composed, QPYBAK_PATH_LAST_GOOD, prefix);
     mem_copy(in->composed + prefix, name + 4, len - 4 + 1);
@@ -103,7 +103,7 @@ const char *installer_good_path(struct installer *in, const char *name, size_t l
  * stat. */
 static int make_parents(struct installer *in, const char *path)
 {
-    struct core *c = in->core;
+    struct run *c = in->run;
     size_t len = str_len(path), i, end = 0;
     char *dir = in->scratch;
     struct qpybak_stat st;
@@ -149,7 +149,7 @@ static bool accepted(const struct value *accept, int n, uint32_t crc, uint64_t s
 int install_copy(struct installer *in, const char *src, const char *dst,
                  const struct value *accept, int accept_n, uint32_t *crc, uint64_t *size)
 {
-    struct core *c = in->core;
+    struct run *c = in->run;
     int hs, ht, n = 0, err;
 
     /* A copy that matches no accepted checksum must cost no flash write

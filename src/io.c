@@ -8,7 +8,7 @@
 #include "core.h"
 #include "util.h"
 
-int io_open(struct core *c, const char *path, int flags)
+int io_open(struct run *c, const char *path, int flags)
 {
     int h = c->port->open(c->port->ctx, path, flags);
 
@@ -16,7 +16,7 @@ int io_open(struct core *c, const char *path, int flags)
     return h;
 }
 
-int io_read(struct core *c, int handle, void *buf, size_t len)
+int io_read(struct run *c, int handle, void *buf, size_t len)
 {
     int n = c->port->read(c->port->ctx, handle, buf, len);
 
@@ -27,7 +27,7 @@ int io_read(struct core *c, int handle, void *buf, size_t len)
     return n;
 }
 
-int io_write(struct core *c, int handle, const void *buf, size_t len)
+int io_write(struct run *c, int handle, const void *buf, size_t len)
 {
     const uint8_t *p = (const uint8_t *)buf;
 
@@ -45,7 +45,7 @@ int io_write(struct core *c, int handle, const void *buf, size_t len)
     return 0;
 }
 
-int io_sync(struct core *c, int handle)
+int io_sync(struct run *c, int handle)
 {
     int r = c->port->sync(c->port->ctx, handle);
 
@@ -53,7 +53,7 @@ int io_sync(struct core *c, int handle)
     return r;
 }
 
-int io_close(struct core *c, int handle)
+int io_close(struct run *c, int handle)
 {
     int r = c->port->close(c->port->ctx, handle);
 
@@ -61,7 +61,7 @@ int io_close(struct core *c, int handle)
     return r;
 }
 
-int io_stat(struct core *c, const char *path, struct qpybak_stat *st)
+int io_stat(struct run *c, const char *path, struct qpybak_stat *st)
 {
     int r = c->port->stat(c->port->ctx, path, st);
 
@@ -69,7 +69,7 @@ int io_stat(struct core *c, const char *path, struct qpybak_stat *st)
     return r;
 }
 
-int io_rename(struct core *c, const char *from, const char *to)
+int io_rename(struct run *c, const char *from, const char *to)
 {
     int r = c->port->rename(c->port->ctx, from, to);
 
@@ -77,7 +77,7 @@ int io_rename(struct core *c, const char *from, const char *to)
     return r;
 }
 
-int io_remove(struct core *c, const char *path)
+int io_remove(struct run *c, const char *path)
 {
     int r = c->port->remove(c->port->ctx, path);
 
@@ -85,7 +85,7 @@ int io_remove(struct core *c, const char *path)
     return r;
 }
 
-int io_mkdir(struct core *c, const char *path)
+int io_mkdir(struct run *c, const char *path)
 {
     int r = c->port->mkdir(c->port->ctx, path);
 
@@ -93,7 +93,7 @@ int io_mkdir(struct core *c, const char *path)
     return r;
 }
 
-int io_list(struct core *c, const char *path,
+int io_list(struct run *c, const char *path,
             int (*fn)(void *fn_ctx, const char *name, enum qpybak_type type), void *fn_ctx)
 {
     int r;

@@ -25,7 +25,7 @@ struct staged {
 };
 
 /* The next journal entry: 1, 0 at the end, or an error. */
-static int staged_next(struct core *c, struct staged *s)
+static int staged_next(struct run *c, struct staged *s)
 {
     int r = mfile_next(&c->pass, &s->e);
 
@@ -56,7 +56,7 @@ static bool same_stage(struct stage_id a, struct stage_id b)
 {
     return a.len == b.len && a.hash == b.hash;
 }
-void fota_report_update(struct core *c, const struct qpybak_fota_event *ev)
+void fota_report_update(struct run *c, const struct qpybak_fota_event *ev)
 {
     /* A storage error that may pass (a read or write failure, a full
      * partition) keeps the journal for the next boot; one that will not
@@ -76,7 +76,7 @@ void fota_report_update(struct core *c, const struct qpybak_fota_event *ev)
 /* Installs one journal entry: the staged copy, verified against the
  * journal while it is copied.  A staged copy already gone means an earlier
  * run installed it, if the target holds the journal's content. */
-static void install_entry(struct core *c, const struct staged *s)
+static void install_entry(struct run *c, const struct staged *s)
 {
     const struct qpybak_entry *e = &s->e;
     struct qpybak_fota_event ev;
@@ -124,7 +124,7 @@ static void install_entry(struct core *c, const struct staged *s)
 }
 
 /* Removes a staged copy: regular files only (1), absent (0), or an error. */
-static int remove_if_present(struct core *c, const char *path)
+static int remove_if_present(struct run *c, const char *path)
 {
     struct qpybak_stat st;
     int err = io_stat(c, path, &st);
@@ -141,7 +141,7 @@ static int remove_if_present(struct core *c, const char *path)
 
 /* A journal entry must name a valid target and a valid staged copy
  * STAGE + the target's path below /usr (what write_journal writes). */
-static bool entry_usable(struct core *c, const struct staged *s)
+static bool entry_usable(struct run *c, const struct staged *s)
 {
     size_t tail = s->e.name_len - 4;
 
@@ -151,7 +151,7 @@ static bool entry_usable(struct core *c, const struct staged *s)
 }
 
 /* Opens the journal on the walk cursor, "from" going to c->from. */
-static int journal_open(struct core *c)
+static int journal_open(struct run *c)
 {
     int err = mfile_open(c, &c->pass, PATH_JOURNAL);
 
@@ -160,7 +160,7 @@ static int journal_open(struct core *c)
 }
 
 /* Tracked files take the journal's checksum once they hold its content. */
-static void take_journal_value(struct core *c, const struct qpybak_entry *e, struct value *value,
+static void take_journal_value(struct run *c, const struct qpybak_entry *e, struct value *value,
                                void *ctx)
 {
     struct qpybak_entry j;
@@ -189,7 +189,7 @@ static void take_journal_value(struct core *c, const struct qpybak_entry *e, str
 /* Removes the directories between a staged file and the staging folder,
  * deepest first, and the folder itself; non-empty ones stay.  Returns the
  * first error that is not "not empty" or "already gone". */
-static int remove_stage_dirs(struct core *c, struct staged *s)
+static int remove_stage_dirs(struct run *c, struct staged *s)
 {
     int err = 0, r;
     size_t stage_len = stage_of(s).len;
@@ -212,7 +212,7 @@ static int remove_stage_dirs(struct core *c, struct staged *s)
  * manifest - at stage or below it?  1, 0, or a read error.  The staging
  * folder's files are removed once installed, so a folder that holds
  * tracked files is never one (qpybak fota apply --usr U U/lib). */
-int stage_holds_tracked(struct core *c, const char *stage, size_t len)
+int stage_holds_tracked(struct run *c, const char *stage, size_t len)
 {
     const char *manifests[2];
     struct qpybak_entry e;
@@ -243,7 +243,7 @@ int stage_holds_tracked(struct core *c, const char *stage, size_t len)
  * c->from holds it), every other entry's by length and hash.  0 when the
  * journal is usable (*stage: its folder, len 0 when no entry is usable),
  * QPYBAK_ERR_CORRUPT when not, or a read error. */
-static int journal_confined(struct core *c, struct stage_id *stage)
+static int journal_confined(struct run *c, struct stage_id *stage)
 {
     struct staged e;
     int r, err;
@@ -270,7 +270,7 @@ static int journal_confined(struct core *c, struct stage_id *stage)
     return err;
 }
 
-int journal_matches(struct core *c, const struct qpybak_entry *e, uint32_t crc, uint64_t size)
+int journal_matches(struct run *c, const struct qpybak_entry *e, uint32_t crc, uint64_t size)
 {
     struct qpybak_entry j;
     struct value journaled;
@@ -282,7 +282,7 @@ int journal_matches(struct core *c, const struct qpybak_entry *e, uint32_t crc, 
     return value_matches(&journaled, crc, size);
 }
 
-int fota_resume(struct core *c)
+int fota_resume(struct run *c)
 {
     struct staged e;
     struct qpybak_stat st;

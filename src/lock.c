@@ -9,7 +9,7 @@
 #include "core.h"
 #include "util.h"
 
-int core_lock(struct core *c, int mode)
+int run_lock(struct run *c, int mode)
 {
     int err;
 
@@ -19,13 +19,13 @@ int core_lock(struct core *c, int mode)
     return err > 0 ? 0 : err;
 }
 
-void core_unlock(struct core *c)
+void run_unlock(struct run *c)
 {
     if (c->port->lock != NULL && c->port->unlock != NULL)
         c->port->unlock(c->port->ctx);
 }
 
-int clear_unless(struct core *c, const char *path, int want)
+int clear_unless(struct run *c, const char *path, int want)
 {
     struct qpybak_stat st;
     int err = io_stat(c, path, &st);
@@ -45,7 +45,7 @@ int clear_unless(struct core *c, const char *path, int want)
     return err ? 0 : 1;
 }
 
-void cleanup_own_paths(struct core *c)
+void cleanup_own_paths(struct run *c)
 {
     static const char *const own_files[] = {PATH_PRIMARY, PATH_SHADOW, PATH_REPORT,
                                             PATH_JOURNAL};

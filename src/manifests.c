@@ -12,10 +12,10 @@ static int mfile_read(void *ctx, void *buf, size_t len)
 {
     struct mfile *m = (struct mfile *)ctx;
 
-    return io_read(m->core, m->handle, buf, len);
+    return io_read(m->run, m->handle, buf, len);
 }
 
-int mfile_open(struct core *c, struct mfile *m, const char *path)
+int mfile_open(struct run *c, struct mfile *m, const char *path)
 {
     mfile_close(m);
     m->handle = io_open(c, path, QPYBAK_O_READ);
@@ -36,7 +36,7 @@ int mfile_open(struct core *c, struct mfile *m, const char *path)
 void mfile_close(struct mfile *m)
 {
     if (m->handle >= 0)
-        io_close(m->core, m->handle);
+        io_close(m->run, m->handle);
     m->handle = -1;
 }
 
@@ -53,7 +53,7 @@ int mfile_next(struct mfile *m, struct qpybak_entry *e)
 /* Reading a manifest while comparing it byte for byte with another file
  * (the shadow), in the aux reader's chunk buffer. */
 struct tee {
-    struct core *c;
+    struct run *c;
     int handle;      /* the validated file */
     int other;       /* the file compared with, -1: none */
     bool same;
@@ -100,7 +100,7 @@ static enum qpybak_mstate mstate_of(int err)
     }
 }
 
-enum qpybak_mstate manifest_check(struct core *c, const char *path, const char *compare_with,
+enum qpybak_mstate manifest_check(struct run *c, const char *path, const char *compare_with,
                                   bool *same, uint32_t *entries)
 {
     struct qpybak_reader *r = &c->pass.reader;
@@ -146,7 +146,7 @@ enum qpybak_mstate manifest_check(struct core *c, const char *path, const char *
     return mstate_of(err);
 }
 
-void choose_source(struct core *c)
+void choose_source(struct run *c)
 {
     struct qpybak_result *res = c->result;
     uint32_t n_primary, n_shadow, n_backup;
@@ -205,7 +205,7 @@ bool entry_named(const struct qpybak_entry *a, const char *name, size_t len)
  * a FOTA journal) usually list files in the same order, so a whole boot
  * costs one pass over the file searched, not one per look-up.
  */
-int mfile_lookup(struct core *c, struct mfile *m, const char *path, const char *name, size_t len,
+int mfile_lookup(struct run *c, struct mfile *m, const char *path, const char *name, size_t len,
                  struct qpybak_entry *found)
 {
     uint32_t start;
@@ -250,7 +250,7 @@ int mfile_lookup(struct core *c, struct mfile *m, const char *path, const char *
     }
 }
 
-int backup_lookup(struct core *c, const char *name, size_t len, struct qpybak_entry *found)
+int backup_lookup(struct run *c, const char *name, size_t len, struct qpybak_entry *found)
 {
     if (c->result->backup != QPYBAK_MANIFEST_OK)
         return 0;
@@ -273,7 +273,7 @@ static void name_hashes(const char *name, size_t len, uint32_t *h1, uint32_t *h2
     *h2 = b | 1u;
 }
 
-void dedupe_reset(struct core *c)
+void dedupe_reset(struct run *c)
 {
     uint32_t n = c->source_entries ? c->source_entries : 1;
     size_t per;
@@ -297,7 +297,7 @@ void dedupe_reset(struct core *c)
  * settled exactly by reading the manifest again up to this entry.  With no
  * spare buffer every name takes the exact path: slower, never wrong.
  */
-int dedupe_seen(struct core *c, const struct qpybak_entry *e, bool *duplicate)
+int dedupe_seen(struct run *c, const struct qpybak_entry *e, bool *duplicate)
 {
     struct qpybak_entry earlier;
     uint32_t h1, h2;

@@ -9,7 +9,7 @@
 #include "core.h"
 #include "util.h"
 
-int open_temp(struct core *c, const char *temp)
+int open_temp(struct run *c, const char *temp)
 {
     int h = io_open(c, temp, QPYBAK_O_WRITE), err;
 
@@ -43,7 +43,7 @@ int own_temp_name(const char *path, char out[OWN_NAME_SIZE])
 }
 
 /* qpybak's own folder, made when a file of it is first written. */
-static int own_dir(struct core *c, const char *target)
+static int own_dir(struct run *c, const char *target)
 {
     size_t n = sizeof QPYBAK_PATH_OWN_DIR - 1;
     int err;
@@ -65,7 +65,7 @@ static int own_dir(struct core *c, const char *target)
 
 int outfile_open(struct outfile *o, const char *target)
 {
-    struct core *c = o->core;
+    struct run *c = o->run;
     int err;
 
     o->target = target;
@@ -84,9 +84,9 @@ int outfile_open(struct outfile *o, const char *target)
 static int outfile_flush(struct outfile *o)
 {
     if (!o->error && o->len) {
-        o->error = io_write(o->core, o->handle, o->buf, o->len);
+        o->error = io_write(o->run, o->handle, o->buf, o->len);
         if (o->error)
-            o->core->fail_path = o->temp;
+            o->run->fail_path = o->temp;
         o->len = 0;
     }
     return o->error;
@@ -114,7 +114,7 @@ int outfile_write(void *outfile, const void *buf, size_t len)
 
 int outfile_commit(struct outfile *o)
 {
-    struct core *c = o->core;
+    struct run *c = o->run;
     int err = outfile_flush(o), cerr;
 
     if (!err)
@@ -135,8 +135,8 @@ int outfile_commit(struct outfile *o)
 void outfile_abort(struct outfile *o)
 {
     if (o->handle >= 0)
-        io_close(o->core, o->handle);
+        io_close(o->run, o->handle);
     o->handle = -1;
     if (o->target != NULL)
-        io_remove(o->core, o->temp);
+        io_remove(o->run, o->temp);
 }

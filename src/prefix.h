@@ -22,9 +22,9 @@
 #define cleanup_own_paths qpybak__cleanup_own_paths
 #define clear_unless qpybak__clear_unless
 #define copy_file qpybak__copy_file
-#define core_init qpybak__core_init
-#define core_lock qpybak__core_lock
-#define core_unlock qpybak__core_unlock
+#define run_init qpybak__run_init
+#define run_lock qpybak__run_lock
+#define run_unlock qpybak__run_unlock
 #define dedupe_reset qpybak__dedupe_reset
 #define dedupe_seen qpybak__dedupe_seen
 #define entry_named qpybak__entry_named

@@ -13,7 +13,7 @@
 /* Walks the manifest in use, dropping invalid and duplicate entries, asking
  * fn for each entry's value; writes each to w unless w is NULL.  Returns
  * how many entries fn changed, or an error. */
-static int walk(struct core *c, rewrite_fn fn, void *ctx, struct qpybak_writer *w)
+static int walk(struct run *c, rewrite_fn fn, void *ctx, struct qpybak_writer *w)
 {
     struct qpybak_entry e;
     bool duplicate;
@@ -47,7 +47,7 @@ static int walk(struct core *c, rewrite_fn fn, void *ctx, struct qpybak_writer *
     return err ? err : changed;
 }
 
-int manifest_changes(struct core *c, rewrite_fn fn, void *ctx)
+int manifest_changes(struct run *c, rewrite_fn fn, void *ctx)
 {
     int n = walk(c, fn, ctx, NULL);
 
@@ -55,7 +55,7 @@ int manifest_changes(struct core *c, rewrite_fn fn, void *ctx)
     return n;
 }
 
-int manifest_rewrite(struct core *c, rewrite_fn fn, void *ctx)
+int manifest_rewrite(struct run *c, rewrite_fn fn, void *ctx)
 {
     int err;
 

@@ -22,7 +22,7 @@ struct walk {
     const char *last; /* the last name taken from the folder, NULL: none */
 };
 
-static void walk_begin(struct core *c, struct walk *w, const char *stage, size_t stage_len)
+static void walk_begin(struct run *c, struct walk *w, const char *stage, size_t stage_len)
 {
     w->path = c->from;
     w->one = c->inst.scratch;
@@ -42,7 +42,7 @@ static void walk_begin(struct core *c, struct walk *w, const char *stage, size_t
  * Returns 1 with w->path extended to the next file ("/name" appended;
  * *dir_len is where to cut it back), 0 at the end, or an error.
  */
-static int walk_next(struct core *c, struct walk *w, struct batch *b, size_t stage_len,
+static int walk_next(struct run *c, struct walk *w, struct batch *b, size_t stage_len,
                      size_t *dir_len, enum qpybak_type *type)
 {
     enum qpybak_type t;
@@ -105,7 +105,7 @@ static int walk_next(struct core *c, struct walk *w, struct batch *b, size_t sta
 
 /* Writes the journal for everything staged; returns the number of files
  * journaled, or an error.  Nothing is visible until the rename. */
-NOINLINE static int write_journal(struct core *c, const char *stage, size_t stage_len)
+NOINLINE static int write_journal(struct run *c, const char *stage, size_t stage_len)
 {
     struct qpybak_fota_event ev;
     enum qpybak_type type = QPYBAK_TYPE_OTHER;
@@ -186,11 +186,11 @@ int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
 {
     struct qpybak_result local;
     struct qpybak_stat st;
-    struct core *c;
+    struct run *c;
     size_t stage_len;
     int err, r;
 
-    c = core_init(cfg, &local, &err);
+    c = run_init(cfg, &local, &err);
     if (c == NULL)
         return err;
     if (result)
@@ -203,7 +203,7 @@ int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
         err = QPYBAK_ERR_INVAL;
         goto out;
     }
-    err = core_lock(c, QPYBAK_LOCK_EXCLUSIVE);
+    err = run_lock(c, QPYBAK_LOCK_EXCLUSIVE);
     if (err)
         goto out;
     cleanup_own_paths(c);
@@ -247,7 +247,7 @@ int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
     if (err > 0)
         err = 0;
 unlock:
-    core_unlock(c);
+    run_unlock(c);
 out:
     local.fota.error = local.error;
     local.fota.error_path = local.error_path;

@@ -30,7 +30,7 @@ size_t qpybak_buffer_min(size_t name_max)
 {
     if (name_max == 0)
         name_max = QPYBAK_NAME_MAX_DEFAULT;
-    return align_up(sizeof(struct core)) + 3 * align_up(name_max + 1) +
+    return align_up(sizeof(struct run)) + 3 * align_up(name_max + 1) +
            3 * path_size_for(name_max) + 5 * CHUNK_MIN + IO_MIN + ALIGN;
 }
 
@@ -48,19 +48,19 @@ static uint8_t *take(uint8_t **free_at, size_t n)
     return p;
 }
 
-static void outfile_setup(struct outfile *o, struct core *c, uint8_t **free_at, size_t size)
+static void outfile_setup(struct outfile *o, struct run *c, uint8_t **free_at, size_t size)
 {
-    o->core = c;
+    o->run = c;
     o->buf = take(free_at, size);
     o->cap = size;
     o->handle = -1;
     o->target = NULL;
 }
 
-static void mfile_setup(struct mfile *m, struct core *c, uint8_t **free_at, size_t chunk,
+static void mfile_setup(struct mfile *m, struct run *c, uint8_t **free_at, size_t chunk,
                         size_t name_size)
 {
-    m->core = c;
+    m->run = c;
     m->handle = -1;
     m->path = NULL;
     m->reader.chunk = take(free_at, chunk);
@@ -69,18 +69,18 @@ static void mfile_setup(struct mfile *m, struct core *c, uint8_t **free_at, size
     m->reader.name_size = name_size;
 }
 
-/* Where core_init placed the core in cfg's buffer. */
-static struct core *core_at(const struct qpybak_config *cfg)
+/* Where run_init placed the run in cfg's buffer. */
+static struct run *core_at(const struct qpybak_config *cfg)
 {
     uint8_t *p = (uint8_t *)cfg->buffer;
     size_t skew = (size_t)((uintptr_t)p & (ALIGN - 1));
 
-    return (struct core *)(void *)(skew ? p + (ALIGN - skew) : p);
+    return (struct run *)(void *)(skew ? p + (ALIGN - skew) : p);
 }
 
 const char *qpybak_error_path(const struct qpybak_config *cfg)
 {
-    const struct core *c;
+    const struct run *c;
 
     if (cfg == NULL || cfg->buffer == NULL ||
         cfg->buffer_size < qpybak_buffer_min(cfg->name_max))
@@ -89,11 +89,11 @@ const char *qpybak_error_path(const struct qpybak_config *cfg)
     return c->cfg == cfg && c->err_path != NULL && c->err_path[0] ? c->err_path : NULL;
 }
 
-struct core *core_init(const struct qpybak_config *cfg, struct qpybak_result *result, int *err)
+struct run *run_init(const struct qpybak_config *cfg, struct qpybak_result *result, int *err)
 {
     size_t name_max, need, extra, chunk, out, io;
     uint8_t *free_at, *end;
-    struct core *c;
+    struct run *c;
 
     mem_zero(result, sizeof *result);
     if (cfg == NULL || cfg->port == NULL || cfg->buffer == NULL) {
@@ -116,7 +116,7 @@ struct core *core_init(const struct qpybak_config *cfg, struct qpybak_result *re
     chunk = (CHUNK_MIN + min_size(extra / 32, CHUNK_MAX - CHUNK_MIN)) & ~(size_t)(ALIGN - 1);
     out = chunk;
 
-    c = (struct core *)(void *)take(&free_at, sizeof *c);
+    c = (struct run *)(void *)take(&free_at, sizeof *c);
     mem_zero(c, sizeof *c);
     c->cfg = cfg;
     c->port = cfg->port;
@@ -131,7 +131,7 @@ struct core *core_init(const struct qpybak_config *cfg, struct qpybak_result *re
     /* The three path buffers, one owner each: the installer's two and the
      * FOTA journal's "from" (stage.c lends them to the staging walk, which
      * runs before any install or journal read). */
-    c->inst.core = c;
+    c->inst.run = c;
     c->inst.scratch = (char *)take(&free_at, c->path_size);
     c->inst.composed = (char *)take(&free_at, c->path_size);
     c->from = (char *)take(&free_at, c->path_size);

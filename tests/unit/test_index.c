@@ -138,10 +138,10 @@ static int teardown(void **state)
 
 /* A core on the RAM port in buf (size bytes), with the manifests at path
  * and path2 (may be NULL) validated, as choose_source and fota_resume do. */
-static struct core *core_on(uint8_t *buf, size_t size, struct qpybak_config *cfg,
+static struct run *core_on(uint8_t *buf, size_t size, struct qpybak_config *cfg,
                             struct qpybak_result *res, const char *path, const char *path2)
 {
-    struct core *c;
+    struct run *c;
     uint32_t n;
     int err;
 
@@ -149,7 +149,7 @@ static struct core *core_on(uint8_t *buf, size_t size, struct qpybak_config *cfg
     cfg->port = &ram->port;
     cfg->buffer = buf;
     cfg->buffer_size = size;
-    c = core_init(cfg, res, &err);
+    c = run_init(cfg, res, &err);
     assert_non_null(c);
     assert_int_equal(manifest_check(c, path, NULL, NULL, &n), QPYBAK_MANIFEST_OK);
     c->source_entries = n;
@@ -160,7 +160,7 @@ static struct core *core_on(uint8_t *buf, size_t size, struct qpybak_config *cfg
 
 /* The reference: the first valid entry of name, by a scan from the start
  * (the reader closed first, so the search cursor starts at 0). */
-static int reference(struct core *c, struct mfile *m, const char *path, const char *name,
+static int reference(struct run *c, struct mfile *m, const char *path, const char *name,
                      struct qpybak_entry *e)
 {
     mfile_close(m);
@@ -262,7 +262,7 @@ static void test_index_equals_scan(void **state)
     struct qpybak_config cfg_i, cfg_s;
     struct qpybak_result res_i, res_s;
     struct qpybak_entry ei, es;
-    struct core *ci, *cs;
+    struct run *ci, *cs;
     int order[N_NAMES + 40], i, round, ri, rs;
 
     (void)state;
@@ -311,7 +311,7 @@ static void test_index_any_buffer(void **state)
     struct qpybak_config cfg_i, cfg_s;
     struct qpybak_result res_i, res_s;
     struct qpybak_entry ei, es;
-    struct core *ci, *cs;
+    struct run *ci, *cs;
     size_t min = qpybak_buffer_min(0), size;
     int i, ri, rs;
 
@@ -340,7 +340,7 @@ static void test_index_two_manifests(void **state)
     struct qpybak_config cfg_i, cfg_s;
     struct qpybak_result res_i, res_s;
     struct qpybak_entry ei, es;
-    struct core *ci, *cs;
+    struct run *ci, *cs;
     int i, ri, rs;
 
     (void)state;
@@ -377,7 +377,7 @@ static void test_index_more_than_counted(void **state)
     struct qpybak_config cfg_i, cfg_s;
     struct qpybak_result res_i, res_s;
     struct qpybak_entry ei, es;
-    struct core *ci, *cs;
+    struct run *ci, *cs;
     int i, ri, rs;
 
     (void)state;
@@ -481,7 +481,7 @@ static void list_into(struct listing *l, struct batch *b, const char *after)
 
 /* Walks one listing to its end the way walk_next does; every name must
  * come exactly once, in byte order. */
-static void walk_listing(struct core *c, struct listing *l, const char **sorted, size_t one_size)
+static void walk_listing(struct run *c, struct listing *l, const char **sorted, size_t one_size)
 {
     struct batch b;
     char last[400];
@@ -518,7 +518,7 @@ static void test_batch_sorted_any_memory(void **state)
     struct qpybak_config cfg;
     struct qpybak_result res;
     struct listing l;
-    struct core *c;
+    struct run *c;
     size_t min = qpybak_buffer_min(0), size;
     int n, i, round, err;
 
@@ -557,7 +557,7 @@ static void test_batch_sorted_any_memory(void **state)
             cfg.port = &ram->port;
             cfg.buffer = work;
             cfg.buffer_size = size;
-            c = core_init(&cfg, &res, &err);
+            c = run_init(&cfg, &res, &err);
             assert_non_null(c);
             l.names = listed;
             l.n = n;
@@ -581,7 +581,7 @@ static void test_batch_too_long(void **state)
     struct qpybak_config cfg;
     struct qpybak_result res;
     struct batch b;
-    struct core *c;
+    struct run *c;
     enum qpybak_type t;
     size_t size;
     int err;
@@ -597,7 +597,7 @@ static void test_batch_too_long(void **state)
         cfg.port = &ram->port;
         cfg.buffer = work;
         cfg.buffer_size = size;
-        c = core_init(&cfg, &res, &err);
+        c = run_init(&cfg, &res, &err);
         assert_non_null(c);
         batch_init(c, &b, c->inst.scratch, c->path_size);
         batch_begin(&b, NULL);
