@@ -173,7 +173,7 @@ int outfile_write(void *outfile, const void *buf, size_t len); /* a qpybak_write
 int outfile_commit(struct outfile *o);
 void outfile_abort(struct outfile *o);
 
-/* manifests.c: opening, validating and searching manifests. */
+/* cursor.c, choose.c, dedupe.c: reading, validating and searching manifests. */
 int mfile_open(struct run *c, struct mfile *m, const char *path);
 void mfile_close(struct mfile *m);
 int mfile_next(struct mfile *m, struct qpybak_entry *e);

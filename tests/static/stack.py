@@ -70,7 +70,7 @@ INDIRECT = [
 # take any qpybak_read_fn): that is the caller's stack, not the core's.
 KINDS = {
     "flag source": ["handle_read"],                       # boot's read_flag
-    "reader source": ["capped_read", "mfile_read", "tee_read"],
+    "reader source": ["capped_read", "mfile_read", "compare_read"],
     "jout output": ["outfile_write"],
     "rewrite hook": ["take_factory_value", "take_journal_value", "set_value"],
     "port list": ["batch_add"],

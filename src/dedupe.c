@@ -1,0 +1,88 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Duplicate names in the user manifest, in fixed memory: a bit filter in
+ * the spare buffer, settled exactly by reading the manifest again
+ * (docs/design.md, "Checking and restoring one entry").
+ */
+#include "core.h"
+#include "util.h"
+
+/* Two independent 32-bit hashes of a name (FNV-1a and a multiplicative
+ * mix), combined as h1 + i*h2 for the filter's probes. */
+static void name_hashes(const char *name, size_t len, uint32_t *h1, uint32_t *h2)
+{
+    uint32_t a = 2166136261u, b = 0x9E3779B9u;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        a = (a ^ (uint8_t)name[i]) * 16777619u;
+        b = (b ^ (uint8_t)name[i]) * 0x85EBCA6Bu;
+        b ^= b >> 13;
+    }
+    *h1 = a;
+    *h2 = b | 1u;
+}
+
+void dedupe_reset(struct run *c)
+{
+    uint32_t n = c->source_entries ? c->source_entries : 1;
+    size_t per;
+
+    spare_split(c); /* the filter: sized to n, in front of the index */
+    per = c->bloom_bits / n;
+    if (c->bloom)
+        mem_zero(c->bloom, c->bloom_bits / 8);
+    /* k = bits per entry * ln 2, the false-positive optimum, within 1..8 */
+    c->bloom_k = (unsigned)(per * 7 / 10);
+    if (c->bloom_k < 1)
+        c->bloom_k = 1;
+    if (c->bloom_k > 8)
+        c->bloom_k = 8;
+}
+
+/*
+ * Has an earlier valid entry of the user manifest the same name?  (An
+ * invalid entry claims no name: the first valid one is the entry.)  A bit filter in
+ * the spare work buffer answers "no" for almost every name; a "maybe" is
+ * settled exactly by reading the manifest again up to this entry.  With no
+ * spare buffer every name takes the exact path: slower, never wrong.
+ */
+int dedupe_seen(struct run *c, const struct qpybak_entry *e, bool *duplicate)
+{
+    struct qpybak_entry earlier;
+    uint32_t h1, h2;
+    bool maybe = true;
+    unsigned i;
+    int err;
+
+    *duplicate = false;
+    if (e->name == NULL || e->invalid == QPYBAK_REASON_NAME_TOO_LONG)
+        return 0;
+    name_hashes(e->name, e->name_len, &h1, &h2);
+    if (c->bloom_bits) {
+        maybe = true;
+        for (i = 0; i < c->bloom_k; i++) {
+            size_t bit = (size_t)((h1 + i * h2) % c->bloom_bits);
+
+            if (!(c->bloom[bit / 8] & (1u << (bit % 8)))) {
+                maybe = false;
+                c->bloom[bit / 8] = (uint8_t)(c->bloom[bit / 8] | (1u << (bit % 8)));
+            }
+        }
+    }
+    if (!maybe || e->index == 0)
+        return 0;
+    err = mfile_open(c, &c->rescan, c->source_path);
+    if (err)
+        return err;
+    while ((err = mfile_next(&c->rescan, &earlier)) == 1 && earlier.index < e->index) {
+        if (earlier.invalid == QPYBAK_REASON_NONE &&
+            entry_named(&earlier, e->name, e->name_len)) {
+            *duplicate = true;
+            break;
+        }
+    }
+    mfile_close(&c->rescan);
+    return err < 0 ? err : 0;
+}
