@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PRIMARY "/usr/checksum.json"
-#define SHADOW "/usr/.qpybak/checksum.json"
-#define BACKUP "/bak/checksum.json"
+/* qpybak's own files, spelled once (qpybak_tools.h). */
+#define PRIMARY QPYBAK_PATH_PRIMARY
+#define SHADOW QPYBAK_PATH_SHADOW
+#define BACKUP QPYBAK_PATH_BACKUP_MANIFEST
 
 struct check {
     const struct opts *o;

@@ -11,8 +11,7 @@
 struct calc_value {
     const char *path;
     size_t len;
-    uint32_t crc;
-    uint32_t size;
+    struct value now; /* the file's CRC and size, as calc records them */
 };
 
 static void set_value(struct run *c, const struct qpybak_entry *e, struct value *value, void *ctx)
@@ -20,11 +19,8 @@ static void set_value(struct run *c, const struct qpybak_entry *e, struct value 
     const struct calc_value *v = (const struct calc_value *)ctx;
 
     (void)c;
-    if (entry_named(e, v->path, v->len)) {
-        value->crc = v->crc;
-        value->size = v->size;
-        value->has_size = true;
-    }
+    if (entry_named(e, v->path, v->len))
+        *value = v->now;
 }
 
 /* Finds the path's first valid entry in the manifest in use (later ones of
@@ -46,6 +42,7 @@ static int find_entry(struct run *c, const char *path, size_t len, struct qpybak
 static int calc_locked(struct run *c, const char *path, struct calc_value *v, uint32_t *crc)
 {
     struct qpybak_entry e;
+    struct value recorded;
     uint64_t size;
     int err;
 
@@ -53,8 +50,9 @@ static int calc_locked(struct run *c, const char *path, struct calc_value *v, ui
     err = file_checksum(&c->inst, path, crc, &size);
     if (err)
         return err; /* FBIG too: no entry can record 4 GiB or more */
-    v->crc = *crc;
-    v->size = (uint32_t)size;
+    v->now.crc = *crc;
+    v->now.size = (uint32_t)size;
+    v->now.has_size = true;
 
     mem_zero(&e, sizeof e);
     choose_source(c);
@@ -63,7 +61,8 @@ static int calc_locked(struct run *c, const char *path, struct calc_value *v, ui
     err = find_entry(c, path, v->len, &e);
     if (err <= 0)
         return err;
-    if (e.crc == v->crc && e.has_size && e.size == v->size &&
+    recorded = value_of(&e);
+    if (value_equal(&recorded, &v->now) &&
         c->result->source == QPYBAK_SOURCE_PRIMARY && c->result->shadow == QPYBAK_MANIFEST_OK)
         return 1; /* already recorded: no flash write */
     err = manifest_rewrite(c, set_value, v);
