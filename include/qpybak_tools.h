@@ -29,6 +29,11 @@ extern "C" {
 #define QPYBAK_PATH_REPORT "/usr/.qpybak/boot.json"
 #define QPYBAK_PATH_JOURNAL "/usr/.qpybak/fota.json"
 #define QPYBAK_PATH_LAST_GOOD "/usr/.qpybak/good" /* + the name without "/usr" */
+/* Format versions of qpybak's own files (docs/format.md, "Format
+ * versions"): boot.json (and --json) carries "format"; the journal's
+ * format is fixed by its name; the shadow is a checksum.json. */
+#define QPYBAK_REPORT_FORMAT 1
+#define QPYBAK_JOURNAL_FORMAT 1
 /* Every file qpybak replaces is first written under a temporary name that
  * ends so: NAME.qpybak-tmp for its own files, DIR/.qpybak-tmp for installs. */
 #define QPYBAK_TEMP_SUFFIX ".qpybak-tmp"

@@ -145,8 +145,9 @@ int qpybak_report_end(struct qpybak_report *rep, const struct qpybak_result *res
     struct jout o = jout_of(rep);
     int i;
 
-    jout_text(&o, rep->files ? "\n ],\n" : "],\n");
-    member_text(&o, " \"command\": ", command);
+    jout_text(&o, rep->files ? "\n ],\n \"format\": " : "],\n \"format\": ");
+    jout_u64(&o, QPYBAK_REPORT_FORMAT);
+    member_text(&o, ", \"command\": ", command);
     jout_text(&o, res->enabled ? ", \"enabled\": true" : ", \"enabled\": false");
     if (res->enabled)
         jout_text(&o, ", \"off_reason\": null");
