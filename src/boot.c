@@ -435,7 +435,8 @@ static int check_run(const struct qpybak_config *cfg, struct qpybak_result *resu
     struct run *c;
     int err;
 
-    c = run_init(cfg, result ? result : &local, &err);
+    c = run_init(cfg, result ? result : &local, &err,
+                 mode == MODE_BOOT ? LAYOUT_BOOT : LAYOUT_STATUS);
     if (c == NULL)
         return err;
     err = run_lock(c, mode == MODE_BOOT ? QPYBAK_LOCK_EXCLUSIVE : QPYBAK_LOCK_SHARED);

@@ -80,7 +80,7 @@ int qpybak_calc(const struct qpybak_config *cfg, const char *path, uint32_t *crc
     if (crc == NULL)
         crc = &dummy;
     *crc = QPYBAK_CRC_SEED;
-    c = run_init(cfg, &result, &err);
+    c = run_init(cfg, &result, &err, LAYOUT_CALC);
     if (c == NULL)
         return err;
     if (path == NULL)

@@ -35,8 +35,8 @@ struct mfile {
     int handle;    /* -1: closed */
 };
 
-/* A buffered output file of qpybak's own (outfile.c), written under its
- * own temporary name. */
+/* A buffered output file of qpybak's own (outfile.c), written under
+ * NAME.qpybak-tmp. */
 struct outfile {
     struct run *run;
     uint8_t *buf;
@@ -44,7 +44,6 @@ struct outfile {
     int handle; /* -1: closed */
     int error;
     const char *target;
-    char temp[OWN_NAME_SIZE];
 };
 
 /* The installer (install.c): file reads and atomic installs, with the
@@ -97,9 +96,23 @@ struct run {
     unsigned bloom_k;
 };
 
-/* workspace.c: places the core at the start of cfg->buffer and carves the
- * rest; clears *result.  NULL with *err set when the config is unusable. */
-struct run *run_init(const struct qpybak_config *cfg, struct qpybak_result *result, int *err);
+/* What a procedure lays out of the work buffer besides the run, its three
+ * cursors and the I/O buffer (workspace.c); qpybak_buffer_min() is the
+ * largest layout, boot's. */
+#define PIECE_OUT 0x1u    /* out: the manifest rewrite, the journal */
+#define PIECE_REPORT 0x2u /* report: boot.json */
+#define PIECE_NAMES 0x4u  /* the installer's scratch and composed names */
+#define PIECE_FROM 0x8u   /* the journal's from buffer */
+#define LAYOUT_STATUS 0u
+#define LAYOUT_CALC (PIECE_OUT | PIECE_NAMES)
+#define LAYOUT_FOTA (PIECE_OUT | PIECE_NAMES | PIECE_FROM)
+#define LAYOUT_BOOT (PIECE_OUT | PIECE_REPORT | PIECE_NAMES | PIECE_FROM)
+
+/* workspace.c: places the run at the start of cfg->buffer and carves the
+ * rest for a procedure's layout (LAYOUT_*); clears *result.  NULL with
+ * *err set when the config is unusable. */
+struct run *run_init(const struct qpybak_config *cfg, struct qpybak_result *result, int *err,
+                     unsigned pieces);
 
 /* errors.c: what a port error means, for every caller alike. */
 enum err_class {

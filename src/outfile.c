@@ -4,7 +4,7 @@
  * Output files: qpybak's own files (the user manifest, the report, the FOTA
  * journal) written through a buffer under NAME.qpybak-tmp, then synced and
  * renamed over NAME (docs/design.md, "Atomic replacement").  An output
- * file owns its buffer and its temporary name.
+ * file owns its buffer; its temporary name is derived from the target.
  */
 #include "core.h"
 #include "util.h"
@@ -63,22 +63,36 @@ static int own_dir(struct run *c, const char *target)
     return err;
 }
 
+/* An output file's temporary name is built where it is needed, on the
+ * stack: the target is one of qpybak's own short, fixed paths.  An error
+ * met at that name is recorded here, while the name exists; the caller
+ * then sees c->fail_path at the target. */
+static int failed_at(struct run *c, int err, const char *temp, const char *target)
+{
+    note_error(c, err, temp);
+    c->fail_path = target;
+    return err;
+}
+
 int outfile_open(struct outfile *o, const char *target)
 {
     struct run *c = o->run;
+    char temp[OWN_NAME_SIZE];
     int err;
 
     o->target = target;
     o->len = 0;
     o->error = 0;
     o->handle = -1;
-    err = own_temp_name(target, o->temp);
+    err = own_temp_name(target, temp);
     if (!err)
         err = own_dir(c, target);
     if (err)
         return err;
-    o->handle = open_temp(c, o->temp);
-    return o->handle < 0 ? o->handle : 0;
+    o->handle = open_temp(c, temp);
+    if (o->handle < 0)
+        return failed_at(c, o->handle, temp, target);
+    return 0;
 }
 
 static int outfile_flush(struct outfile *o)
@@ -86,7 +100,7 @@ static int outfile_flush(struct outfile *o)
     if (!o->error && o->len) {
         o->error = io_write(o->run, o->handle, o->buf, o->len);
         if (o->error)
-            o->run->fail_path = o->temp;
+            o->run->fail_path = o->target;
         o->len = 0;
     }
     return o->error;
@@ -115,6 +129,7 @@ int outfile_write(void *outfile, const void *buf, size_t len)
 int outfile_commit(struct outfile *o)
 {
     struct run *c = o->run;
+    char temp[OWN_NAME_SIZE];
     int err = outfile_flush(o), cerr;
 
     if (!err)
@@ -123,20 +138,23 @@ int outfile_commit(struct outfile *o)
     o->handle = -1;
     if (!err)
         err = cerr;
+    own_temp_name(o->target, temp); /* it fitted at open */
     if (!err)
-        err = io_rename(c, o->temp, o->target);
+        err = io_rename(c, temp, o->target);
     if (err) {
         c->fail_path = o->target;
-        io_remove(c, o->temp);
+        io_remove(c, temp);
     }
     return err;
 }
 
 void outfile_abort(struct outfile *o)
 {
+    char temp[OWN_NAME_SIZE];
+
     if (o->handle >= 0)
         io_close(o->run, o->handle);
     o->handle = -1;
-    if (o->target != NULL)
-        io_remove(o->run, o->temp);
+    if (o->target != NULL && own_temp_name(o->target, temp) == 0)
+        io_remove(o->run, temp);
 }

@@ -190,7 +190,7 @@ int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
     size_t stage_len;
     int err, r;
 
-    c = run_init(cfg, &local, &err);
+    c = run_init(cfg, &local, &err, LAYOUT_FOTA);
     if (c == NULL)
         return err;
     if (result)

@@ -26,12 +26,31 @@ static size_t path_size_for(size_t name_max)
     return align_up(name_max + (sizeof QPYBAK_PATH_LAST_GOOD - 1 - 4) + TEMP_SUFFIX_LEN + 1);
 }
 
+/* The bytes a procedure's layout takes at the minimum: the run, three
+ * cursors (chunk and name buffer each), the I/O buffer, and the pieces the
+ * procedure needs (LAYOUT_*, core.h). */
+static size_t layout_size(size_t name_max, unsigned pieces)
+{
+    size_t n = align_up(sizeof(struct run)) + 3 * (CHUNK_MIN + align_up(name_max + 1)) + IO_MIN +
+               ALIGN;
+
+    if (pieces & PIECE_OUT)
+        n += CHUNK_MIN;
+    if (pieces & PIECE_REPORT)
+        n += CHUNK_MIN;
+    if (pieces & PIECE_NAMES)
+        n += 2 * path_size_for(name_max);
+    if (pieces & PIECE_FROM)
+        n += path_size_for(name_max);
+    return n;
+}
+
+/* The largest layout, boot's, is the minimum for every procedure. */
 size_t qpybak_buffer_min(size_t name_max)
 {
     if (name_max == 0)
         name_max = QPYBAK_NAME_MAX_DEFAULT;
-    return align_up(sizeof(struct run)) + 3 * align_up(name_max + 1) +
-           3 * path_size_for(name_max) + 5 * CHUNK_MIN + IO_MIN + ALIGN;
+    return layout_size(name_max, LAYOUT_BOOT);
 }
 
 static size_t min_size(size_t a, size_t b)
@@ -51,7 +70,7 @@ static uint8_t *take(uint8_t **free_at, size_t n)
 static void outfile_setup(struct outfile *o, struct run *c, uint8_t **free_at, size_t size)
 {
     o->run = c;
-    o->buf = take(free_at, size);
+    o->buf = size ? take(free_at, size) : NULL;
     o->cap = size;
     o->handle = -1;
     o->target = NULL;
@@ -89,7 +108,8 @@ const char *qpybak_error_path(const struct qpybak_config *cfg)
     return c->cfg == cfg && c->err_path != NULL && c->err_path[0] ? c->err_path : NULL;
 }
 
-struct run *run_init(const struct qpybak_config *cfg, struct qpybak_result *result, int *err)
+struct run *run_init(const struct qpybak_config *cfg, struct qpybak_result *result, int *err,
+                     unsigned pieces)
 {
     size_t name_max, need, extra, chunk, out, io;
     uint8_t *free_at, *end;
@@ -109,9 +129,10 @@ struct run *run_init(const struct qpybak_config *cfg, struct qpybak_result *resu
     free_at = (uint8_t *)core_at(cfg);
     end = (uint8_t *)cfg->buffer + cfg->buffer_size;
 
-    /* Shares of what is left beyond the minimum: larger file reads first,
-     * then larger manifest chunks; the rest is the spare buffer. */
-    extra = cfg->buffer_size - need;
+    /* Shares of what is left beyond this procedure's layout: larger file
+     * reads first, then larger manifest chunks; the rest is the spare
+     * buffer. */
+    extra = cfg->buffer_size - layout_size(name_max, pieces);
     io = (IO_MIN + min_size(extra / 4, IO_MAX - IO_MIN)) & ~(size_t)(ALIGN - 1);
     chunk = (CHUNK_MIN + min_size(extra / 32, CHUNK_MAX - CHUNK_MIN)) & ~(size_t)(ALIGN - 1);
     out = chunk;
@@ -126,15 +147,19 @@ struct run *run_init(const struct qpybak_config *cfg, struct qpybak_result *resu
     mfile_setup(&c->pass, c, &free_at, chunk, name_max + 1);
     mfile_setup(&c->rescan, c, &free_at, chunk, name_max + 1);
     mfile_setup(&c->lookup, c, &free_at, chunk, name_max + 1);
-    outfile_setup(&c->out, c, &free_at, out);
-    outfile_setup(&c->report, c, &free_at, out);
-    /* The three path buffers, one owner each: the installer's two and the
-     * FOTA journal's "from" (stage.c lends them to the staging walk, which
-     * runs before any install or journal read). */
+    outfile_setup(&c->out, c, &free_at, (pieces & PIECE_OUT) ? out : 0);
+    outfile_setup(&c->report, c, &free_at, (pieces & PIECE_REPORT) ? out : 0);
+    /* The path buffers, one owner each: the installer's two and the FOTA
+     * journal's "from" (stage.c lends them to the staging walk, which runs
+     * before any install or journal read).  Status has none: it installs
+     * nothing and reads no journal. */
     c->inst.run = c;
-    c->inst.scratch = (char *)take(&free_at, c->path_size);
-    c->inst.composed = (char *)take(&free_at, c->path_size);
-    c->from = (char *)take(&free_at, c->path_size);
+    if (pieces & PIECE_NAMES) {
+        c->inst.scratch = (char *)take(&free_at, c->path_size);
+        c->inst.composed = (char *)take(&free_at, c->path_size);
+    }
+    if (pieces & PIECE_FROM)
+        c->from = (char *)take(&free_at, c->path_size);
     c->inst.io = take(&free_at, io);
     c->inst.io_size = io;
     /* The copy of the path behind result->error comes first out of what is

@@ -149,7 +149,7 @@ static struct run *core_on(uint8_t *buf, size_t size, struct qpybak_config *cfg,
     cfg->port = &ram->port;
     cfg->buffer = buf;
     cfg->buffer_size = size;
-    c = run_init(cfg, res, &err);
+    c = run_init(cfg, res, &err, LAYOUT_BOOT);
     assert_non_null(c);
     assert_int_equal(manifest_check(c, path, NULL, NULL, &n), QPYBAK_MANIFEST_OK);
     c->source_entries = n;
@@ -557,7 +557,7 @@ static void test_batch_sorted_any_memory(void **state)
             cfg.port = &ram->port;
             cfg.buffer = work;
             cfg.buffer_size = size;
-            c = run_init(&cfg, &res, &err);
+            c = run_init(&cfg, &res, &err, LAYOUT_BOOT);
             assert_non_null(c);
             l.names = listed;
             l.n = n;
@@ -597,7 +597,7 @@ static void test_batch_too_long(void **state)
         cfg.port = &ram->port;
         cfg.buffer = work;
         cfg.buffer_size = size;
-        c = run_init(&cfg, &res, &err);
+        c = run_init(&cfg, &res, &err, LAYOUT_BOOT);
         assert_non_null(c);
         batch_init(c, &b, c->inst.scratch, c->path_size);
         batch_begin(&b, NULL);
