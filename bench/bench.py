@@ -536,11 +536,19 @@ TARGETS = [
     # name, compiler, flags, CRC option
     ("Cortex-M4", "arm-none-eabi-gcc", ["-Os", "-mthumb", "-mcpu=cortex-m4"], "1 KiB table"),
     ("Cortex-M4", "arm-none-eabi-gcc", ["-Os", "-mthumb", "-mcpu=cortex-m4"], "slicing-by-8"),
+    ("Cortex-M4", "arm-none-eabi-gcc", ["-Os", "-mthumb", "-mcpu=cortex-m4"], "braided"),
     ("RISC-V rv32imac", "riscv64-unknown-elf-gcc",
      ["-Os", "-ffreestanding", "-march=rv32imac", "-mabi=ilp32"], "1 KiB table"),
     ("RISC-V rv32imac", "riscv64-unknown-elf-gcc",
      ["-Os", "-ffreestanding", "-march=rv32imac", "-mabi=ilp32"], "slicing-by-8"),
+    ("RISC-V rv32imac", "riscv64-unknown-elf-gcc",
+     ["-Os", "-ffreestanding", "-march=rv32imac", "-mabi=ilp32"], "braided"),
 ]
+
+# CRC option -> (backend file in src/crc/, QPYBAK_CRC_BACKEND)
+CRC_OPTIONS = {"1 KiB table": (None, None),
+               "slicing-by-8": ("crc32_slice8.c", "qpybak_crc32_slice8"),
+               "braided": ("crc32_braid.c", "qpybak_crc32_braid")}
 
 STUB = r"""
 /* Link roots for the footprint image: the four procedures a firmware calls.
@@ -635,11 +643,14 @@ def map_contributions(map_path, objdir):
 
 
 def core_sources(option):
+    """src/*.c and, from src/crc/, the dispatcher, the 1 KiB table and the
+    option's backend: what a firmware build of that option compiles."""
     srcs = sorted(os.path.join(ROOT, "src", f) for f in os.listdir(os.path.join(ROOT, "src"))
                   if f.endswith(".c"))
-    if option == "1 KiB table":
-        srcs = [s for s in srcs if not s.endswith("crc32_slice8.c")]
-    return srcs
+    crc = ["crc32.c", "crc32_table1.c"]
+    if CRC_OPTIONS[option][0]:
+        crc.append(CRC_OPTIONS[option][0])
+    return srcs + [os.path.join(ROOT, "src", "crc", f) for f in crc]
 
 
 def section_footprint(args, res):
@@ -659,7 +670,8 @@ def section_footprint(args, res):
         cflags = ["-std=c99"] + flags + ["-ffunction-sections", "-fdata-sections",
                                          "-fstack-usage", "-fcallgraph-info=su",
                                          "-I" + os.path.join(ROOT, "include")]
-        defs = ["-DQPYBAK_CRC_BACKEND=qpybak_crc32_slice8"] if option == "slicing-by-8" else []
+        defs = (["-DQPYBAK_CRC_BACKEND=" + CRC_OPTIONS[option][1]] if CRC_OPTIONS[option][1]
+                else [])
         objs = []
         procs = []
         for src in core_sources(option):

@@ -2,8 +2,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CRC-32 throughput on 1 KiB, 64 KiB, 1 MiB and 64 MiB buffers:
- * qpybak's host backend (qpybak_crc32 as built), its portable table1 and
- * slicing-by-8 code, zlib's crc32 seeded 0xFFFFFFFF, ISA-L's crc32_gzip_refl,
+ * qpybak's host backend (qpybak_crc32 as built), its portable table1,
+ * slicing-by-8 and braided code, zlib's crc32 seeded 0xFFFFFFFF, ISA-L's
+ * crc32_gzip_refl,
  * a byte-at-a-time table (QuecPython's algorithm) and a plain memory-read
  * loop (the ceiling).  Every implementation is checked against zlib first,
  * on many lengths and alignments; a mismatch stops the run.
@@ -29,14 +30,12 @@
 #include <isa-l/crc.h>
 #include <zlib.h>
 
+#include "crc32_backends.h" /* src/crc/: every backend */
 #include "proto_crc.h"
-#include "qpybak_tools.h"
 
 #ifndef BENCH_HOST_BACKEND
 #define BENCH_HOST_BACKEND "?"
 #endif
-
-uint32_t qpybak_crc32_isal(uint32_t crc, const void *buf, size_t len);
 
 typedef uint32_t (*crc_fn)(uint32_t crc, const void *buf, size_t len);
 
@@ -113,17 +112,17 @@ struct impl {
 static struct impl impls[] = {
     {"qpybak_host", "qpybak_crc32 (host backend: " BENCH_HOST_BACKEND ")", qpybak_crc32, 1},
     {"qpybak_isal", "qpybak ISA-L backend (qpybak_crc32_isal)", qpybak_crc32_isal, 1},
+    {"qpybak_braid", "qpybak_crc32_braid (portable, braided, 9 KiB tables)", qpybak_crc32_braid,
+     1},
     {"qpybak_slice8", "qpybak_crc32_slice8 (portable, 8 KiB tables)", qpybak_crc32_slice8, 1},
     {"qpybak_table1", "qpybak_crc32_table1 (portable, 1 KiB table)", qpybak_crc32_table1, 1},
     {"zlib", "zlib crc32 (" ZLIB_VERSION ") seeded 0xFFFFFFFF", zlib_crc, 1},
     {"isal", "ISA-L crc32_gzip_refl (direct)", isal_crc, 1},
     {"bytewise", "byte-at-a-time table (QuecPython's algorithm)", bytewise_crc, 1},
     {"memread", "memory read: sum of 64-bit words (ceiling)", memread, 0},
-    /* prototypes for the analysis: not in the core */
+    /* a prototype for the analysis: not in the core */
     {"proto_slice16", "prototype: slicing-by-16 (16 KiB tables; not in the core)",
      proto_crc32_slice16, 1},
-    {"proto_braid6", "prototype: braided N=6 W=8 (8 KiB tables; not in the core)",
-     proto_crc32_braid, 1},
 };
 #define N_IMPLS (sizeof(impls) / sizeof(impls[0]))
 

@@ -7,5 +7,4 @@
 #include <stdint.h>
 void proto_crc_init(void);
 uint32_t proto_crc32_slice16(uint32_t crc, const void *buf, size_t len);
-uint32_t proto_crc32_braid(uint32_t crc, const void *buf, size_t len);
 #endif

@@ -10,7 +10,10 @@ packages=(cmake make gcc clang libclang-rt-14-dev python3 libcmocka-dev libisal-
           gcc-riscv64-unknown-elf valgrind cppcheck clang-tidy time rhash cksfv
           # packaging (tests/package): licence, man page, service, armhf consumer
           reuse mandoc shellcheck systemd busybox pkgconf bsdutils
-          gcc-arm-linux-gnueabihf qemu-user)
+          gcc-arm-linux-gnueabihf qemu-user
+          # the CRC unit test on big-endian and 32-bit targets (unit_crc_cross)
+          gcc-s390x-linux-gnu libc6-dev-s390x-cross gcc-powerpc-linux-gnu
+          libc6-dev-powerpc-cross libc6-dev-armhf-cross)
 
 missing=()
 for p in "${packages[@]}"; do

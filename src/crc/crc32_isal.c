@@ -3,14 +3,13 @@
 /*
  * Host CRC backend: ISA-L's crc32_gzip_refl (SIMD, folding with PCLMULQDQ).
  * It is the gzip/zlib CRC-32 with the same pre- and post-inversion inside,
- * so it chains exactly like qpybak_crc32.  Lives outside src/ because it
- * needs a host library; src/ stays cross-buildable.
+ * so it chains exactly like qpybak_crc32.  It needs a host library
+ * (libisal-dev): only host builds with QPYBAK_USE_ISAL compile it; the
+ * core for a device never does.
  */
 #include <isa-l/crc.h>
 
-#include "qpybak_tools.h"
-
-uint32_t qpybak_crc32_isal(uint32_t crc, const void *buf, size_t len);
+#include "crc32_backends.h"
 
 uint32_t qpybak_crc32_isal(uint32_t crc, const void *buf, size_t len)
 {
