@@ -28,6 +28,7 @@ struct opts {
     bool verbose;        /* -v */
     bool disabled;       /* --disabled */
     bool keep_last_good; /* --keep-last-good */
+    bool quiet;          /* --quiet: no progress display (pack: no summary) */
     char **args;         /* the positional arguments */
     int nargs;
 };
@@ -113,6 +114,27 @@ char *resolve_dir(const char *path);
 
 /* Whether two resolved directories are the same or one holds the other. */
 bool dirs_overlap(const char *a, const char *b);
+
+/* A progress display on stderr for a long command: one line, redrawn in
+ * place, "WHAT: 12,345 / 20,000 files, 6.0 / 9.8 MiB, 4,120 files/s,
+ * 2.0 MiB/s".  It appears only when the command has run for a second, and
+ * only when stderr is a terminal and --quiet was not given; the line is
+ * erased when the command ends and before any error line.  Totals of 0
+ * are unknown (not shown).  progress_step is cheap: call it per file. */
+struct progress {
+    bool on;    /* stderr is a terminal, no --quiet */
+    bool shown; /* a line is on the screen */
+    const char *what;
+    uint64_t files_total, bytes_total;
+    uint64_t files, bytes;
+    double start, next; /* seconds, monotonic */
+    int width;          /* of the line on the screen */
+};
+
+void progress_begin(struct progress *pg, const char *what, bool quiet, uint64_t files_total,
+                    uint64_t bytes_total);
+void progress_step(struct progress *pg, uint64_t files, uint64_t bytes);
+void progress_end(struct progress *pg);
 
 /* malloc that exits with a message instead of returning NULL. */
 void *xmalloc(size_t size);

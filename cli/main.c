@@ -16,6 +16,7 @@
 #define OPT_VERBOSE 0x08u
 #define OPT_DISABLED 0x10u
 #define OPT_KEEP_GOOD 0x20u
+#define OPT_QUIET 0x40u
 
 struct option {
     const char *name;
@@ -27,6 +28,7 @@ static const struct option options[] = {
     {"--usr", OPT_USR, true},     {"--bak", OPT_BAK, true},       {"--json", OPT_JSON, false},
     {"-v", OPT_VERBOSE, false},   {"--verbose", OPT_VERBOSE, false},
     {"--disabled", OPT_DISABLED, false}, {"--keep-last-good", OPT_KEEP_GOOD, false},
+    {"--quiet", OPT_QUIET, false}, {"-q", OPT_QUIET, false},
 };
 
 struct command {
@@ -40,7 +42,7 @@ struct command {
 #define ROOTS (OPT_USR | OPT_BAK)
 
 static const struct command commands[] = {
-    {"pack", cmd_pack, ROOTS | OPT_DISABLED, OPT_BAK, 1, 1, "APP_DIR"},
+    {"pack", cmd_pack, ROOTS | OPT_DISABLED | OPT_JSON | OPT_QUIET, OPT_BAK, 1, 1, "APP_DIR"},
     {"boot", cmd_boot, ROOTS | OPT_JSON | OPT_VERBOSE, ROOTS, 0, 0, NULL},
     {"status", cmd_status, ROOTS | OPT_JSON | OPT_VERBOSE, ROOTS, 0, 0, NULL},
     {"calc", cmd_calc, ROOTS, OPT_USR, 1, -1, "PATH"},
@@ -54,7 +56,7 @@ static const struct command fota_apply = {
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char usage_text[] =
-    "usage: qpybak pack APP_DIR --bak BAK_DIR [--usr USR_DIR] [--disabled]\n"
+    "usage: qpybak pack APP_DIR --bak BAK_DIR [--usr USR_DIR] [--disabled] [--json] [--quiet]\n"
     "       qpybak boot   --usr USR_DIR --bak BAK_DIR [--json] [-v]\n"
     "       qpybak status --usr USR_DIR --bak BAK_DIR [--json] [-v]\n"
     "       qpybak calc   --usr USR_DIR [--bak BAK_DIR] PATH...\n"
@@ -72,9 +74,10 @@ static const char usage_text[] =
     "  fota apply  install the files staged in STAGE_DIR (default USR_DIR/.updater,\n"
     "              laid out like USR_DIR) as one unit that survives power cuts\n"
     "\n"
-    "  --json      print one JSON object (boot, status)\n"
+    "  --json      print one JSON object (boot, status, pack)\n"
     "  -v          list every entry, not only the damaged ones (boot, status)\n"
     "  --disabled  pack with the feature off ({\"enable\": 0})\n"
+    "  --quiet     pack: no progress display, no summary line\n"
     "  --keep-last-good  fota apply: keep each installed file under\n"
     "              USR_DIR/.qpybak/good/, so that boot restores a damaged updated\n"
     "              file to its update, not to the factory version\n"
@@ -155,6 +158,7 @@ static int parse(const struct command *cmd, int argc, char **argv, int first, st
             o->verbose |= opt->bit == OPT_VERBOSE;
             o->disabled |= opt->bit == OPT_DISABLED;
             o->keep_last_good |= opt->bit == OPT_KEEP_GOOD;
+            o->quiet |= opt->bit == OPT_QUIET;
             continue;
         }
         value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);

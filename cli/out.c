@@ -13,6 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The progress display on the screen, if any: an error line erases it. */
+static struct progress *progress_shown;
+
+static void progress_erase(struct progress *pg)
+{
+    if (pg == NULL || !pg->shown)
+        return;
+    fprintf(stderr, "\r%*s\r", pg->width, "");
+    fflush(stderr);
+    pg->shown = false;
+    progress_shown = NULL;
+}
 
 static void put_hex(FILE *f, unsigned char c)
 {
@@ -44,6 +59,7 @@ void put_name(FILE *f, const char *name)
 
 int cli_error(const char *prefix, const char *name, const char *why)
 {
+    progress_erase(progress_shown);
     fflush(stdout); /* keep stdout and stderr lines in order on a terminal */
     fputs("qpybak: ", stderr);
     if (prefix)
@@ -213,6 +229,112 @@ int open_roots(struct qpybak_posix *p, const char *usr, const char *bak)
     wait_usr = usr;
     p->on_wait = say_waiting;
     return 0;
+}
+
+/* ------------------------------------------------------------ progress */
+
+static double seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* "12,345" */
+static void thousands(char *out, size_t cap, uint64_t n)
+{
+    char digits[24];
+    size_t len, i, o = 0;
+
+    snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+    len = strlen(digits);
+    for (i = 0; i < len && o + 2 < cap; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
+
+/* "9.8 MiB": bytes in KiB, MiB or GiB, one decimal. */
+static void human_bytes(char *out, size_t cap, double b)
+{
+    static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+
+    while (b >= 1024 && u < 4) {
+        b /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(out, cap, "%.0f B", b);
+    else
+        snprintf(out, cap, "%.1f %s", b, unit[u]);
+}
+
+void progress_begin(struct progress *pg, const char *what, bool quiet, uint64_t files_total,
+                    uint64_t bytes_total)
+{
+    memset(pg, 0, sizeof(*pg));
+    pg->on = !quiet && isatty(STDERR_FILENO);
+    pg->what = what;
+    pg->files_total = files_total;
+    pg->bytes_total = bytes_total;
+    if (pg->on) {
+        /* Nothing for a command that ends within a second.  The tests set
+         * QPYBAK_PROGRESS_AFTER=0 (seconds) to see the line at once. */
+        const char *after = getenv("QPYBAK_PROGRESS_AFTER");
+
+        pg->start = seconds();
+        pg->next = pg->start + (after && *after ? atof(after) : 1.0);
+    }
+}
+
+void progress_step(struct progress *pg, uint64_t files, uint64_t bytes)
+{
+    char line[160], a[32], b[32], c[32], d[32], e[32];
+    double now, t;
+    int n;
+
+    pg->files = files;
+    pg->bytes = bytes;
+    if (!pg->on || (now = seconds()) < pg->next)
+        return;
+    pg->next = now + 0.25; /* four redraws a second */
+    t = now - pg->start;
+    thousands(a, sizeof(a), files);
+    human_bytes(c, sizeof(c), (double)bytes);
+    thousands(e, sizeof(e), (uint64_t)((double)files / t));
+    human_bytes(d, sizeof(d), (double)bytes / t);
+    if (pg->files_total) {
+        thousands(b, sizeof(b), pg->files_total);
+        n = snprintf(line, sizeof(line), "%s: %s / %s files", pg->what, a, b);
+    } else {
+        n = snprintf(line, sizeof(line), "%s: %s files", pg->what, a);
+    }
+    if (pg->bytes_total) {
+        human_bytes(b, sizeof(b), (double)pg->bytes_total);
+        n += snprintf(line + n, sizeof(line) - (size_t)n, ", %s / %s", c, b);
+    } else {
+        n += snprintf(line + n, sizeof(line) - (size_t)n, ", %s", c);
+    }
+    n += snprintf(line + n, sizeof(line) - (size_t)n, ", %s files/s, %s/s", e, d);
+    /* Pad over a longer line drawn before; stdout first, in case it shares
+     * the terminal. */
+    fflush(stdout);
+    fprintf(stderr, "\r%s%*s", line, pg->width > n ? pg->width - n : 0, "");
+    fflush(stderr);
+    if (n > pg->width)
+        pg->width = n;
+    pg->shown = true;
+    progress_shown = pg;
+}
+
+void progress_end(struct progress *pg)
+{
+    progress_erase(pg);
+    pg->on = false;
 }
 
 void *xmalloc(size_t size)

@@ -14,7 +14,7 @@ struct item {
     char *path; /* "/usr/lib/a.py": the manifest name, the user-partition path */
     bool dir;
     uint32_t crc;  /* files: of the bytes actually copied (pack.c) */
-    uint32_t size;
+    uint32_t size; /* files: as scanned, then as copied */
 };
 
 /* APP_DIR, opened as the /usr root of a POSIX port so that the scan and the

@@ -168,6 +168,7 @@ static int scan_entry(struct tree *t, const char *dir, const struct entry *e)
         err = refuse(t, path, "file too large (4 GiB or more)");
     } else {
         push(t, path, false);
+        t->items[t->n - 1].size = (uint32_t)st.size; /* the copy records what it read */
         return EXIT_INTACT;
     }
     free(path);

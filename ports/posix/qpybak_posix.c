@@ -856,6 +856,8 @@ int qpybak_posix_open(struct qpybak_posix *p, const char *usr_root, const char *
     p->port.lock = px_lock;
     p->port.unlock = px_unlock;
     p->bak_fd = -1;
+    p->usr_root = usr_root;
+    p->bak_root = bak_root;
     p->walk_only = walk_env != NULL && strcmp(walk_env, "1") == 0;
 
     p->failed_root = usr_root;
@@ -894,17 +896,18 @@ static int sync_fs(int fd)
 int qpybak_posix_sync(struct qpybak_posix *p)
 {
     struct stat usr, bak;
+    bool one_fs;
     int err = 0;
 
+    p->failed_root = NULL;
     if (!deferred(p))
         return 0; /* every sync was made when asked */
-    if (p->usr_fd >= 0 && p->bak_fd >= 0 && fstat(p->usr_fd, &usr) == 0 &&
-        fstat(p->bak_fd, &bak) == 0 && usr.st_dev == bak.st_dev)
-        return sync_fs(p->usr_fd); /* one file system */
-    if (p->bak_fd >= 0)
-        err = sync_fs(p->bak_fd);
-    if (err == 0 && p->usr_fd >= 0)
-        err = sync_fs(p->usr_fd);
+    one_fs = p->usr_fd >= 0 && p->bak_fd >= 0 && fstat(p->usr_fd, &usr) == 0 &&
+             fstat(p->bak_fd, &bak) == 0 && usr.st_dev == bak.st_dev;
+    if (p->bak_fd >= 0 && (err = sync_fs(p->bak_fd)) != 0)
+        p->failed_root = p->bak_root;
+    if (err == 0 && p->usr_fd >= 0 && !one_fs && (err = sync_fs(p->usr_fd)) != 0)
+        p->failed_root = p->usr_root;
     return err;
 }
 

@@ -31,8 +31,11 @@ struct qpybak_posix {
     int usr_fd; /* directory descriptors of the two roots (-1: none) */
     int bak_fd;
     int fds[QPYBAK_POSIX_MAX_OPEN]; /* open files by handle, -1 when free */
-    /* After a failed qpybak_posix_open: the root argument the error is
-     * about (usr_root or bak_root; usr_root for an overlap), else NULL. */
+    const char *usr_root; /* the arguments of qpybak_posix_open */
+    const char *bak_root;
+    /* After a failed qpybak_posix_open or qpybak_posix_sync: the root
+     * argument the error is about (usr_root or bak_root; usr_root for an
+     * overlap), else NULL. */
     const char *failed_root;
     /* Set by qpybak_posix_open, read-only: the kernel resolves paths
      * beneath a root in one call (openat2 with RESOLVE_BENEATH |
@@ -79,9 +82,9 @@ int qpybak_posix_open(struct qpybak_posix *p, const char *usr_root, const char *
 /* Makes everything written through the port durable: with defer_sync in
  * effect, one syncfs(2) per file system of the two roots (once when both
  * are on one); otherwise nothing is pending and it returns 0.  Returns 0
- * or a negative error (a write-back error of any file written since the
- * roots were opened, QPYBAK_ERR_IO on Linux), with p->failed_root set to
- * the root it is about. */
+ * or a negative error: a write-back error of a file written since the
+ * roots were opened (QPYBAK_ERR_IO; syncfs does not say which file), with
+ * p->failed_root naming the root whose file system reported it. */
 int qpybak_posix_sync(struct qpybak_posix *p);
 
 /* Closes the roots and any file still open. */

@@ -224,4 +224,130 @@ case_pack_empty_app() {
     fi
 }
 
+case_pack_json() {
+    make_app "$APP"
+    say "pack --json: one JSON object on stdout (files, bytes, manifest_bytes, warnings), nothing on stderr"
+    run pack "$APP" --bak "$BAK" --usr "$USR" --json
+    assert_exit 0 "pack --json"
+    assert_empty "$ERR" "stderr of pack --json"
+    size=$(stat -c %s "$BAK/checksum.json")
+    assert_json "$OUT" "d['command'] == 'pack' and d['files'] == 6 and d['bytes'] == $(cat "$APP"/*.* "$APP"/lib/* | wc -c) and d['manifest_bytes'] == $size and d['enabled'] is True and d['usr'] is True and d['warnings'] == []" "pack --json summary"
+    trees_identical "$APP" "$BAK/usr"
+    say "--disabled and an empty APP_DIR are warnings in the object; --quiet does not silence --json"
+    mkdir -p "$WORK/empty"
+    run pack "$WORK/empty" --bak "$WORK/b2" --disabled --json --quiet
+    assert_exit 0 "pack --json of an empty app"
+    assert_json "$OUT" "d['files'] == 0 and d['bytes'] == 0 and d['enabled'] is False and d['usr'] is False and len(d['warnings']) == 2 and all(isinstance(w, str) for w in d['warnings'])" "warnings"
+    say "the human form prints the same warnings as 'warning' lines before the summary"
+    run pack "$WORK/empty" --bak "$WORK/b3" --disabled
+    assert_exit 0 "pack of an empty app"
+    assert_contains "$OUT" '^warning +APP_DIR holds no files' "empty-app warning"
+    assert_contains "$OUT" '^warning +backup restoration disabled' "disabled warning"
+    assert_contains "$OUT" '^pack: 0 files, 0 bytes, backup restoration disabled$' "summary"
+}
+
+case_pack_quiet() {
+    make_app "$APP"
+    say "pack -q / --quiet: nothing on stdout or stderr, the same partitions"
+    run pack "$APP" --bak "$BAK" --usr "$USR" -q
+    assert_exit 0 "pack -q"
+    assert_empty "$OUT" "stdout of pack -q"
+    assert_empty "$ERR" "stderr of pack -q"
+    run pack "$APP" --bak "$WORK/b2" --usr "$WORK/u2" --quiet
+    assert_exit 0 "pack --quiet"
+    assert_empty "$OUT" "stdout of pack --quiet"
+    trees_identical "$BAK" "$WORK/b2"
+    trees_identical "$USR" "$WORK/u2"
+    say "errors still reach stderr"
+    run pack "$APP" --bak "$BAK" -q
+    assert_exit 2 "pack -q into a non-empty --bak"
+    assert_stderr_one_line
+}
+
+# pty_run OUTFILE ENV ARGS...: runs qpybak on a pseudo-terminal (stdout and
+# stderr both), the raw bytes it wrote to OUTFILE; $RC its exit status.
+pty_run() {
+    local out=$1 env=$2
+    shift 2
+    RC=0
+    py '
+import os, pty, sys
+out, env, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+pid, fd = pty.fork()
+if pid == 0:
+    e = dict(os.environ)
+    for kv in env.split():
+        k, v = kv.split("=", 1)
+        e[k] = v
+    os.execve(args[0], args, e)
+data = b""
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    data += chunk
+_, status = os.waitpid(pid, 0)
+open(out, "wb").write(data)
+sys.exit(os.waitstatus_to_exitcode(status))
+' "$out" "$env" "$QPYBAK" "$@" || RC=$?
+}
+
+case_pack_progress() {
+    make_app "$APP"
+    for i in $(seq 1 40); do printf 'file %d\n' "$i" >"$APP/lib/f$i.txt"; done
+    say "on a terminal, after the delay (QPYBAK_PROGRESS_AFTER=0 here, 1 s by default): files done / total, bytes, rate"
+    pty_run "$WORK/tty.out" QPYBAK_PROGRESS_AFTER=0 pack "$APP" --bak "$BAK" --usr "$USR"
+    assert_exit 0 "pack on a terminal"
+    pyh "$WORK/tty.out" <<'PYEOF' || fail "progress display: $(cat -v "$WORK/tty.out")"
+import re, sys
+raw = open(sys.argv[1], "rb").read().decode()
+lines = re.findall(r"\rpack: (\d+) / 46 files, ([0-9.]+ (?:B|KiB)) / ([0-9.]+ (?:B|KiB)), ([0-9,]+) files/s, ([0-9.]+ (?:B|KiB|MiB|GiB))/s", raw)
+assert lines, "no progress line in %r" % raw
+assert int(lines[0][0]) >= 1, lines
+# erased before the summary: a carriage return, blanks, a carriage return
+m = re.search(r"\r( +)\r(?:\r\n|\n)?pack: 46 files, \d+ bytes, backup restoration enabled\r?\n$", raw)
+assert m, "the progress line is not erased before the summary: %r" % raw[-300:]
+PYEOF
+    say "--quiet on a terminal: no progress, no summary"
+    pty_run "$WORK/tty2.out" QPYBAK_PROGRESS_AFTER=0 pack "$APP" --bak "$WORK/b2" --quiet
+    assert_exit 0 "pack --quiet on a terminal"
+    [ ! -s "$WORK/tty2.out" ] || fail "pack --quiet wrote to the terminal: $(cat -v "$WORK/tty2.out")"
+    say "stderr not a terminal: no progress"
+    QPYBAK_PROGRESS_AFTER=0 run pack "$APP" --bak "$WORK/b3"
+    assert_exit 0 "pack"
+    assert_empty "$ERR" "stderr of pack (not a terminal)"
+    say "an error on a terminal erases the progress line first"
+    mkdir -p "$WORK/b4" && printf 'x' >"$WORK/b4/old"
+    pty_run "$WORK/tty3.out" QPYBAK_PROGRESS_AFTER=0 pack "$APP" --bak "$WORK/b4"
+    assert_exit 2 "pack into a non-empty directory"
+    grep -q 'output directory not empty' "$WORK/tty3.out" || fail "no error line: $(cat -v "$WORK/tty3.out")"
+}
+
+case_pack_syncs_once() {
+    make_app "$APP"
+    for i in $(seq 1 30); do mkdir -p "$APP/d$i" && printf 'file %d\n' "$i" >"$APP/d$i/f.txt"; done
+    say "the partitions are durable when pack returns: one syncfs per file system, no fsync per file"
+    if ! command -v strace >/dev/null || ! strace -f -o /dev/null true 2>/dev/null; then
+        say "strace not available here: skipped"
+        return 0
+    fi
+    kernel=$(uname -r)
+    major=${kernel%%.*} rest=${kernel#*.} minor=${rest%%.*}
+    strace -f -qq -e trace=fsync,fdatasync,syncfs,sync -o "$WORK/trace" \
+        "$QPYBAK" pack "$APP" --bak "$BAK" --usr "$USR" >/dev/null 2>&1 || fail "pack under strace"
+    fsyncs=$(grep -c '^[0-9]* *fsync(' "$WORK/trace" || true)
+    syncfs=$(grep -c '^[0-9]* *syncfs(' "$WORK/trace" || true)
+    if [ "$major" -gt 5 ] || { [ "$major" = 5 ] && [ "$minor" -ge 8 ]; }; then
+        [ "$fsyncs" = 0 ] || fail "pack made $fsyncs fsync calls (expected none): $(head "$WORK/trace")"
+        [ "$syncfs" -ge 1 ] && [ "$syncfs" -le 2 ] || fail "pack made $syncfs syncfs calls (expected 1, or 2 for two file systems)"
+    else
+        say "Linux $kernel: syncfs does not report write-back errors before 5.8; pack syncs each file and folder"
+        [ "$fsyncs" -gt 60 ] || fail "pack on Linux $kernel made only $fsyncs fsync calls"
+    fi
+    trees_identical "$APP" "$BAK/usr"
+}
+
 run_case
