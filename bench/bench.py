@@ -20,6 +20,12 @@ Sections (each writes OUT/<section>.csv; the report is OUT/latest.md):
              --qpybak-old EXE times an older build beside
   footprint  .text/.rodata/.data/.bss of the core for Cortex-M4 and RISC-V,
              objects and a --gc-sections image; boot's worst-case stack
+  pack       20,000 x 512 B: qpybak pack against cp -r twice + rhash -r
+             --crc32 + one sync, on the work file system and on an ext4
+             image on a loop device (where the machine allows it)
+  ext4       status and boot on that ext4 image, page-cached and cold
+             (echo 3 > /proc/sys/vm/drop_caches before each run, where
+             permitted), beside rhash -c and the I/O floor
 
 Timing: commands are run by a loop here (posix_spawn + wait4), interleaved
 round-robin - every command once per round - after warm-up rounds, so that
@@ -114,16 +120,18 @@ def machine_info(args):
 
 # ------------------------------------------------------------------ timing
 
-def spawn_once(argv, cwd):
-    """Wall seconds, exit status, rusage of one run (stdout, stderr: /dev/null)."""
+def spawn_once(argv, cwd, env=None):
+    """Wall seconds, exit status, rusage of one run (stdout, stderr: /dev/null).
+    env: variables added to the environment."""
     fa = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
           (os.POSIX_SPAWN_DUP2, 1, 2)]
+    environ = dict(os.environ, **env) if env else os.environ
     old = os.getcwd()
     os.chdir(cwd)
     try:
         exe = argv[0] if os.sep in argv[0] else shutil.which(argv[0])
         t0 = time.perf_counter_ns()
-        pid = os.posix_spawn(exe, argv, os.environ, file_actions=fa)
+        pid = os.posix_spawn(exe, argv, environ, file_actions=fa)
         _, status, ru = os.wait4(pid, 0)
         t1 = time.perf_counter_ns()
     finally:
@@ -131,14 +139,19 @@ def spawn_once(argv, cwd):
     return (t1 - t0) / 1e9, os.waitstatus_to_exitcode(status), ru
 
 
-def measure(cmds, cwd, warmup, runs):
-    """cmds: [(name, argv, expected_exit[, cwd])].  Interleaved rounds; returns
-    {name: {median, mean, stdev, min, user, sys, rss_kib, runs}}."""
+def measure(cmds, cwd, warmup, runs, prep=None):
+    """cmds: [(name, argv, expected_exit[, cwd[, env]])].  Interleaved rounds;
+    prep() runs before every command, outside the time (dropping the page
+    cache, say).  Returns {name: {median, mean, stdev, min, user, sys,
+    rss_kib, runs}}."""
     samples = {c[0]: [] for c in cmds}
     for r in range(warmup + runs):
         for c in cmds:
             name, argv, expect = c[:3]
-            wall, code, ru = spawn_once(argv, c[3] if len(c) > 3 else cwd)
+            if prep:
+                prep()
+            wall, code, ru = spawn_once(argv, c[3] if len(c) > 3 and c[3] else cwd,
+                                        c[4] if len(c) > 4 else None)
             if code != expect:
                 raise SystemExit("bench: %s exited %d (expected %d): %s"
                                  % (name, code, expect, shlex.join(argv)))
@@ -189,10 +202,10 @@ def section_crc(args, res):
 
 # ---------------------------------------------------------------- datasets
 
-def make_dataset(args, name, count, size):
+def make_dataset(args, name, count, size, base=None):
     """APP tree -> qpybak pack -> BAK and USR; LIST of relative paths.
-    The APP tree is removed once packed."""
-    d = os.path.join(args.work, name)
+    The APP tree is removed once packed.  base: where (default args.work)."""
+    d = os.path.join(base or args.work, name)
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
     app, bak, usr = (os.path.join(d, x) for x in ("app", "bak", "usr"))
@@ -251,8 +264,10 @@ def status_counts(args, usr, bak):
 # ------------------------------------------------------------------ verify
 
 FLOOR = "I/O floor (open/read/close)"
-ANALYSIS_PORT = "(analysis) floor + the POSIX port's syscalls"
-ANALYSIS_LEAN = "(analysis) floor + lean syscalls (openat2, fstat)"
+STATUS = "qpybak status"
+STATUS_WALK = "qpybak status, walk forced (QPYBAK_POSIX_WALK=1)"
+ANALYSIS_PORT = "(analysis) floor + the walk's syscalls (no openat2)"
+ANALYSIS_LEAN = "(analysis) floor + openat2 + fstat (the port's syscalls)"
 
 def section_verify(args, res):
     log("verification")
@@ -281,15 +296,18 @@ def section_verify(args, res):
                                  % (label, variant, counts, expect_bad))
             bad = 1 if expect_bad else 0
             v = variant + "|"
-            cmds.append((v + "qpybak status",
+            cmds.append((v + STATUS,
                          [args.qpybak, "status", "--usr", ".", "--bak", ds["bak"]], bad, usr))
+            cmds.append((v + STATUS_WALK,
+                         [args.qpybak, "status", "--usr", ".", "--bak", ds["bak"]], bad, usr,
+                         {"QPYBAK_POSIX_WALK": "1"}))
             if have("rhash"):
                 cmds.append((v + "rhash -c", ["rhash", "-c", sfv], bad, usr))
             if have("cksfv"):
                 cmds.append((v + "cksfv -f", ["cksfv", "-q", "-f", sfv], bad, usr))
             cmds.append((v + FLOOR, [floor, ".", ds["list"], "65536"], 0, usr))
             # Analysis rows: the floor making the system calls a port makes.
-            cmds.append((v + ANALYSIS_PORT, [floor, "--mode", "port", ".", ds["list"], "65536"],
+            cmds.append((v + ANALYSIS_PORT, [floor, "--mode", "walk", ".", ds["list"], "65536"],
                          0, usr))
             if spawn_once([floor, "--mode", "lean", ".", ds["list"], "65536"], usr)[1] == 0:
                 cmds.append((v + ANALYSIS_LEAN,
@@ -528,6 +546,176 @@ def section_device(args, res):
               "read_x_data", "writes", "write_bytes", "syncs", "renames", "stats", "host_ms"]
     write_csv(os.path.join(args.out, "device.csv"), header, rows)
     res["device"] = [dict(zip(header, r)) for r in rows]
+
+
+# ------------------------------------------------------------- ext4 image
+
+def ext4_mount(args):
+    """An ext4 image on a loop device, mounted for the run: the file system
+    a device or a factory host has, not tmpfs.  Returns (mount point, None)
+    or (None, why not).  The image lives on a disk-backed directory, so a
+    dropped page cache means reads from the disk."""
+    if args.no_ext4:
+        return None, "not asked (--no-ext4)"
+    if os.geteuid() != 0:
+        return None, "not root: no loop mount"
+    for tool in ("mkfs.ext4", "mount", "umount"):
+        if not have(tool):
+            return None, tool + " not installed"
+    img_dir = args.ext4_dir or "/var/tmp"
+    try:
+        if run(["stat", "-f", "-c", "%T", img_dir]).stdout.strip() == "tmpfs":
+            return None, img_dir + " is tmpfs: an image there would not be on a disk"
+        fd, img = tempfile.mkstemp(prefix="qpybak-bench-", suffix=".ext4", dir=img_dir)
+        os.close(fd)
+        os.truncate(img, (512 << 20) if args.smoke else (3 << 30))
+        # No lazy initialisation: no kernel thread writing during the timings.
+        run(["mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0", img])
+        mnt = tempfile.mkdtemp(prefix="qpybak-bench-ext4-")
+        run(["mount", "-o", "loop", img, mnt])
+    except (subprocess.CalledProcessError, OSError) as e:
+        msg = getattr(e, "stderr", None) or str(e)
+        try:
+            os.remove(img)
+        except (OSError, UnboundLocalError):
+            pass
+        return None, "cannot mount a loop image here (%s)" % msg.strip().splitlines()[-1]
+    args.ext4_img = img
+    return mnt, None
+
+
+def ext4_umount(args, mnt):
+    subprocess.run(["umount", mnt], capture_output=True)
+    try:
+        os.rmdir(mnt)
+        os.remove(args.ext4_img)
+    except OSError:
+        pass
+
+
+def can_drop_caches():
+    try:
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+        return True
+    except OSError:
+        return False
+
+
+def drop_caches():
+    os.sync()
+    with open("/proc/sys/vm/drop_caches", "w") as f:
+        f.write("3\n")
+
+
+def section_ext4(args, res):
+    """status and boot on the ext4 image: page-cached, and cold (the page
+    cache dropped before every run) where that is permitted; rhash -c and
+    the floor beside, in the same rounds."""
+    log("ext4 image: status and boot where users run them")
+    if not args.ext4:
+        log("  skipped: " + args.ext4_why)
+        res["ext4"] = {"rows": [], "why": args.ext4_why}
+        return
+    cold_ok = can_drop_caches()
+    if args.smoke:
+        sets = [("e200x4k", "200 x 4 KiB", 200, 4096)]
+        warm_runs, cold_runs = 3, 2
+    else:
+        sets = [("e10kx4k", "10,000 x 4 KiB", 10000, 4096), ("e100x1m", "100 x 1 MiB", 100, 1 << 20)]
+        warm_runs, cold_runs = 11, 5
+    floor = os.path.join(args.bench_bin, "bench_floor")
+    rows = []
+    for key, label, count, size in sets:
+        ds = make_dataset(args, key, count, size, base=args.ext4)
+        sfv = write_sfv(ds)
+        usr = ds["usr"]
+        cmds = [(STATUS, [args.qpybak, "status", "--usr", ".", "--bak", ds["bak"]], 0, usr),
+                ("qpybak boot", [args.qpybak, "boot", "--usr", ".", "--bak", ds["bak"]], 0, usr),
+                (FLOOR, [floor, ".", ds["list"], "65536"], 0, usr)]
+        if have("rhash"):
+            cmds.insert(2, ("rhash -c", ["rhash", "-c", sfv], 0, usr))
+        kinds = [("page-cached", measure(cmds, ds["dir"], 2, warm_runs))]
+        if cold_ok:
+            kinds.append(("cold", measure(cmds, ds["dir"], 0, cold_runs, prep=drop_caches)))
+        for cache, m in kinds:
+            fl = m[FLOOR]["median"]
+            for c in cmds:
+                r = m[c[0]]
+                rows.append([label, cache, c[0], "%.6f" % r["median"], "%.6f" % r["min"],
+                             "%.6f" % r["user"], "%.6f" % r["sys"], r["runs"],
+                             "%.3f" % (r["median"] / fl)])
+                log("  %-14s %-11s %-18s %8.1f ms (x%.2f floor)"
+                    % (label, cache, c[0], r["median"] * 1e3, r["median"] / fl))
+        if not args.keep:
+            shutil.rmtree(ds["dir"])
+    header = ["set", "cache", "tool", "median_s", "min_s", "user_s", "sys_s", "runs", "x_floor"]
+    write_csv(os.path.join(args.out, "ext4.csv"), header, rows)
+    res["ext4"] = {"rows": [dict(zip(header, r)) for r in rows], "cold": cold_ok,
+                   "why_not_cold": None if cold_ok else
+                   "writing /proc/sys/vm/drop_caches is not permitted here"}
+
+
+# -------------------------------------------------------------------- pack
+
+PACK_REF = "cp -r twice + rhash -r --crc32 + sync"
+
+
+def section_pack(args, res):
+    """qpybak pack at factory scale, 20,000 x 512 B, against what a
+    factory script would do instead - copy the tree twice, checksum it,
+    sync once - in the same rounds, every run on fresh outputs (removed and
+    synced outside the time).  On the work file system and on the ext4
+    image where there is one."""
+    log("pack throughput")
+    count, size = (500, 512) if args.smoke else (20000, 512)
+    runs = 2 if args.smoke else 5
+    places = [("work dir, " + fs_type(args.work).split(" ")[0], args.work)]
+    if args.ext4:
+        places.append(("ext4 image on a loop device", args.ext4))
+    rows = []
+    for where, base in places:
+        d = os.path.join(base, "pack")
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+        run([sys.executable, os.path.join(HERE, "mktree.py"), os.path.join(d, "app"), str(count),
+             str(size), os.path.join(d, "list.txt")])
+        cmds = [("qpybak pack", [args.qpybak, "pack", "app", "--bak", "bak", "--usr", "usr",
+                                 "--quiet"])]
+        if have("rhash"):
+            # sync -f: the file system of the copies, as pack syncs its own.
+            cmds.append((PACK_REF, ["sh", "-c", "cp -r app c1 && cp -r app c2 && "
+                                    "rhash -r --crc32 app >/dev/null && sync -f c1"]))
+
+        def fresh():
+            for x in ("bak", "usr", "c1", "c2"):
+                shutil.rmtree(os.path.join(d, x), ignore_errors=True)
+            os.sync()
+
+        m = measure([(n, a, 0) for n, a in cmds], d, 1, runs, prep=fresh)
+        # What pack made checks out.
+        fresh()
+        run(cmds[0][1], cwd=d)
+        code = subprocess.run([args.qpybak, "status", "--usr", "usr", "--bak", "bak"], cwd=d,
+                              capture_output=True).returncode
+        if code != 0:
+            raise SystemExit("bench: the packed tree does not check: status exit %d" % code)
+        ref = m[PACK_REF]["median"] if PACK_REF in m else None
+        for name, _ in cmds:
+            r = m[name]
+            rows.append([where, name, count, size, "%.6f" % r["median"], "%.6f" % r["min"],
+                         "%.6f" % r["user"], "%.6f" % r["sys"], r["runs"],
+                         "%.0f" % (count / r["median"]),
+                         "%.3f" % (r["median"] / ref) if ref else ""])
+            log("  %-34s %-40s %8.3f s (%s)" % (where, name, r["median"],
+                                                "x%.2f" % (r["median"] / ref) if ref else "-"))
+        fresh()
+        if not args.keep:
+            shutil.rmtree(d)
+    header = ["where", "tool", "files", "file_bytes", "median_s", "min_s", "user_s", "sys_s",
+              "runs", "files_per_s", "x_reference"]
+    write_csv(os.path.join(args.out, "pack.csv"), header, rows)
+    res["pack"] = [dict(zip(header, r)) for r in rows]
 
 
 # --------------------------------------------------------------- footprint
@@ -970,6 +1158,8 @@ def build_report(args, res, info):
                                                info["load_start"], info["load_end"],
                                                info["work_fs"], info["commit"], info["date"]))
     L.append("Release build (-O3), host CRC backend: %s; %s." % (info.get("backend", "?"), info["cc"]))
+    if info.get("ext4"):
+        L.append("ext4: %s." % info["ext4"])
     L.append("")
     targets = []
     if "crc" in res:
@@ -998,10 +1188,12 @@ def build_report(args, res, info):
         targets.append(("host CRC backend >= 0.9x ISA-L at >= 64 KiB", r1 >= 0.9,
                         "min ratio %.2fx (%s)" % (r1, ", ".join(
                             "%s %.2fx" % (s, g[("qpybak_host", s)] / g[("isal", s)]) for s in big))))
-        r2 = min(g[("qpybak_slice8", s)] / g[("zlib", s)] for s in big)
-        targets.append(("portable slicing-by-8 >= zlib %s at >= 64 KiB" % info.get("zlib", ""),
-                        r2 >= 1.0, "min ratio %.2fx (%s)" % (r2, ", ".join(
-                            "%s %.2fx" % (s, g[("qpybak_slice8", s)] / g[("zlib", s)]) for s in big))))
+        if ("qpybak_braid", big[0]) in g:
+            r2 = min(g[("qpybak_braid", s)] / g[("zlib", s)] for s in big)
+            targets.append(("portable braided CRC (QPYBAK_CRC_TABLE=braid) >= zlib %s at >= 64 KiB"
+                            % info.get("zlib", ""), r2 >= 1.0, "min ratio %.2fx (%s)" % (r2, ", ".join(
+                                "%s %.2fx" % (s, g[("qpybak_braid", s)] / g[("zlib", s)])
+                                for s in big))))
     if "verify" in res:
         rows = res["verify"]
         cols = []
@@ -1030,14 +1222,25 @@ def build_report(args, res, info):
         L.append("rhash and cksfv check plain CRC-32 lists (the SFV a user of those tools "
                  "makes), not QuecPython's seeded variant; the work per byte is the same. "
                  "The I/O floor opens, reads (64 KiB reads, as qpybak) and closes each "
-                 "file and does nothing else. The (analysis) rows are the floor making the "
-                 "system calls of today's POSIX port (10 per file: an O_NOFOLLOW walk of the "
-                 "parent directory, fstatat, openat, fstat, fcntl x2, reads, close) and of a "
-                 "lean one (5: openat2 with RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS, fstat, reads, "
-                 "close) - no checksum, no parsing: the gap between them and qpybak status is "
-                 "qpybak's own work (manifest passes, CRC, duplicate check, start-up).")
+                 "file and does nothing else. qpybak status resolves each path with one "
+                 "openat2 (RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS), the POSIX port's choice where "
+                 "the kernel has it; the walk-forced row is what a kernel without openat2 gets "
+                 "(an O_NOFOLLOW openat per folder level). The (analysis) rows are the floor "
+                 "making the port's system calls - openat2, fstat, reads, close; or the walk's "
+                 "openat of the folder, openat, close, fstat, reads, close - with no checksum "
+                 "and no parsing: the gap between them and qpybak status is qpybak's own work "
+                 "(manifest passes, CRC, duplicate check, start-up).")
         L.append("")
         first = cols[0][0]
+        for c in cols[1:]:
+            if c[0] == first:
+                continue
+            q, fl = v.get((c[0], c[1], STATUS)), v.get((c[0], c[1], FLOOR))
+            if q and fl:
+                ratio = float(q["median_s"]) / float(fl["median_s"])
+                targets.append(("status %s (%s) <= 1.15x the I/O floor" % c, ratio <= 1.15,
+                                "%.2fx the floor (%.1f vs %.1f ms)"
+                                % (ratio, float(q["median_s"]) * 1e3, float(fl["median_s"]) * 1e3)))
         for variant in ("intact", "10% damaged"):
             q = v.get((first, variant, "qpybak status"))
             rh = v.get((first, variant, "rhash -c"))
@@ -1052,6 +1255,58 @@ def build_report(args, res, info):
                 targets.append(("status %s (%s) <= 1.3x the I/O floor" % (first, variant),
                                 ratio <= 1.3, "%.2fx the floor (%.1f vs %.1f ms)"
                                 % (ratio, float(q["median_s"]) * 1e3, float(fl["median_s"]) * 1e3)))
+    if "pack" in res and res["pack"]:
+        rows = res["pack"]
+        L.append("**Pack** of %s x %s B files (APP_DIR to --bak and --usr), median wall time in s "
+                 "of %s runs on fresh outputs, against what a factory script would do instead: "
+                 "`cp -r` of the tree twice, `rhash -r --crc32` over it, `sync -f` once. Both "
+                 "leave the trees durable." % (f"{int(rows[0]['files']):,}", rows[0]["file_bytes"],
+                                               rows[0]["runs"]))
+        L.append("")
+        L.append("| where | tool | s | files/s | x the reference |")
+        L.append("|---|---|---:|---:|---:|")
+        for r in rows:
+            L.append("| %s | %s | %s | %s | %s |" % (
+                r["where"], r["tool"], fnum(float(r["median_s"]), 3), f"{int(r['files_per_s']):,}",
+                ("x" + fnum(float(r["x_reference"]), 2)) if r["x_reference"] else "-"))
+        L.append("")
+        for r in rows:
+            if r["tool"] == "qpybak pack" and r["x_reference"]:
+                ratio = float(r["x_reference"])
+                targets.append(("pack %s x %s B (%s) <= 1.5x %s" % (
+                    f"{int(r['files']):,}", r["file_bytes"], r["where"], PACK_REF), ratio <= 1.5,
+                    "%.2fx (%.3f s)" % (ratio, float(r["median_s"]))))
+    if "ext4" in res:
+        e = res["ext4"]
+        if not e["rows"]:
+            L.append("**ext4**: not measured: %s; every tree above is on %s." % (
+                e["why"], info["work_fs"]))
+            L.append("")
+        else:
+            cols = []
+            for r in e["rows"]:
+                if (r["set"], r["cache"]) not in cols:
+                    cols.append((r["set"], r["cache"]))
+            tools = []
+            for r in e["rows"]:
+                if r["tool"] not in tools:
+                    tools.append(r["tool"])
+            t = {(r["set"], r["cache"], r["tool"]): r for r in e["rows"]}
+            L.append("**On ext4** (an image on a loop device, backed by a file on the disk): "
+                     "median ms (x the I/O floor); cold = `echo 3 > /proc/sys/vm/drop_caches` "
+                     "before every run, outside the time%s" % (
+                         "" if e.get("cold") else " (" + e["why_not_cold"] + ": no cold rows)"))
+            L.append("")
+            L.append("| tool | " + " | ".join("%s, %s" % c for c in cols) + " |")
+            L.append("|---|" + "---:|" * len(cols))
+            for tool in tools:
+                cells = []
+                for c in cols:
+                    r = t.get((c[0], c[1], tool))
+                    cells.append("%s (x%s)" % (fnum(float(r["median_s"]) * 1e3),
+                                               fnum(float(r["x_floor"]), 2)) if r else "-")
+                L.append("| %s | %s |" % (tool, " | ".join(cells)))
+            L.append("")
     if "scaling" in res:
         rows = res["scaling"]
         s = {(int(r["files"]), r["command"]): r for r in rows}
@@ -1216,7 +1471,9 @@ def main():
     ap.add_argument("--work")
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--keep", action="store_true")
-    ap.add_argument("--only", default="crc,verify,scaling,lookups,device,footprint")
+    ap.add_argument("--only", default="crc,verify,pack,ext4,scaling,lookups,device,footprint")
+    ap.add_argument("--no-ext4", action="store_true", help="no ext4 loop image (pack, ext4)")
+    ap.add_argument("--ext4-dir", help="where the ext4 image file goes (default /var/tmp)")
     ap.add_argument("--qpybak-old", help="lookups: another build to time beside (before)")
     ap.add_argument("--backend", default="?")
     args = ap.parse_args()
@@ -1232,11 +1489,23 @@ def main():
     res = {}
     t0 = time.time()
     only = args.only.split(",")
+    args.ext4, args.ext4_why = None, "not asked"
+    if "pack" in only or "ext4" in only:
+        args.ext4, args.ext4_why = ext4_mount(args)
+        info["ext4"] = ("an image file in %s (%s) on a loop device; cold cache %s" % (
+            os.path.dirname(args.ext4_img), fs_type(os.path.dirname(args.ext4_img)).split(" ")[0],
+            "by drop_caches" if can_drop_caches() else "not permitted")
+            if args.ext4 else "not measured: " + args.ext4_why)
+        log("ext4: " + info["ext4"])
     try:
         if "crc" in only:
             section_crc(args, res)
         if "verify" in only:
             section_verify(args, res)
+        if "pack" in only:
+            section_pack(args, res)
+        if "ext4" in only:
+            section_ext4(args, res)
         if "scaling" in only:
             section_scaling(args, res)
         if "lookups" in only:
@@ -1246,6 +1515,8 @@ def main():
         if "footprint" in only:
             section_footprint(args, res)
     finally:
+        if args.ext4:
+            ext4_umount(args, args.ext4)
         if not args.keep:
             shutil.rmtree(args.work, ignore_errors=True)
     info["load_end"] = " ".join(loadavg())

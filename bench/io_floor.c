@@ -6,23 +6,24 @@
  * Same read size as qpybak's (its work buffer gives 64 KiB reads on the
  * host).
  *
- *   bench_floor [--mode plain|port|lean] ROOT LIST [BUFSIZE]
+ *   bench_floor [--mode plain|walk|lean] ROOT LIST [BUFSIZE]
  *
  * LIST holds one path per line, relative to ROOT.  Prints nothing; exit 1
  * when a file cannot be read.
  *
- * The other modes make the same system calls per file as a storage port
- * would, still without any checksum or parsing, to tell system-call cost
- * from the core's own work (bench/README.md, analysis):
+ * The other modes make the same system calls per file as the POSIX port
+ * (ports/posix) does, still without any checksum or parsing, to tell
+ * system-call cost from the core's own work (bench/README.md, analysis):
  *   plain  open, read until 0, close                        (the floor)
- *   port   what ports/posix makes today: openat of the parent directory
- *          (O_NOFOLLOW walk), fstatat before the open, openat O_NONBLOCK,
- *          close of the directory, fstat, fcntl F_GETFL + F_SETFL, reads,
- *          close
- *   lean   openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) from the root
- *          (the kernel refuses links and escapes in one call), fstat (the
- *          regular-file check), reads, close; O_NONBLOCK left set, which
- *          Linux ignores for regular files
+ *   walk   the port's resolver where the kernel has no openat2 (or with
+ *          QPYBAK_POSIX_WALK=1): openat of each directory on the way
+ *          (O_DIRECTORY | O_NOFOLLOW), openat of the file (O_NOFOLLOW |
+ *          O_NONBLOCK), close of the directory, fstat, reads, close
+ *   lean   the port's resolver on Linux 5.6+: openat2(RESOLVE_BENEATH |
+ *          RESOLVE_NO_SYMLINKS) from the root (the kernel refuses links
+ *          and escapes in one call), fstat (the regular-file check), reads,
+ *          close; O_NONBLOCK left set, which Linux ignores for regular files
+ * (--mode port is the old name of walk.)
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -36,35 +37,31 @@
 #include <linux/openat2.h>
 #endif
 
-enum mode { PLAIN, PORT, LEAN };
+enum mode { PLAIN, WALK, LEAN };
 
-static int open_port(int root, char *path)
+static int open_walk(int root, char *path)
 {
-    char *slash = strrchr(path, '/');
-    int dir = root, fd, fl;
+    char *s = path, *slash;
+    int dir = root, fd;
     struct stat st;
-    const char *leaf = path;
 
-    if (slash) {
+    while ((slash = strchr(s, '/')) != NULL) {
         *slash = '\0';
-        dir = openat(root, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        fd = openat(dir, s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         *slash = '/';
-        if (dir < 0)
-            return -1;
-        leaf = slash + 1;
-    }
-    if (fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
         if (dir != root)
             close(dir);
-        return -1;
+        if (fd < 0)
+            return -1;
+        dir = fd;
+        s = slash + 1;
     }
-    fd = openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    fd = openat(dir, s, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (dir != root)
         close(dir);
     if (fd < 0)
         return -1;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (fl = fcntl(fd, F_GETFL)) < 0 ||
-        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         return -1;
     }
@@ -107,11 +104,13 @@ int main(int argc, char **argv)
     int bad = 0, a = 1, root;
 
     if (argc > 2 && strcmp(argv[1], "--mode") == 0) {
-        mode = strcmp(argv[2], "port") == 0 ? PORT : strcmp(argv[2], "lean") == 0 ? LEAN : PLAIN;
+        mode = strcmp(argv[2], "walk") == 0 || strcmp(argv[2], "port") == 0 ? WALK
+               : strcmp(argv[2], "lean") == 0                               ? LEAN
+                                                                            : PLAIN;
         a = 3;
     }
     if (argc - a < 2) {
-        fprintf(stderr, "usage: bench_floor [--mode plain|port|lean] ROOT LIST [BUFSIZE]\n");
+        fprintf(stderr, "usage: bench_floor [--mode plain|walk|lean] ROOT LIST [BUFSIZE]\n");
         return 2;
     }
     bufsize = argc - a > 2 ? (size_t)strtoul(argv[a + 2], NULL, 0) : 65536;
@@ -142,7 +141,7 @@ int main(int argc, char **argv)
             next = line + strlen(line);
         if (!*line)
             continue;
-        fd = mode == PORT ? open_port(root, line)
+        fd = mode == WALK ? open_walk(root, line)
              : mode == LEAN ? open_lean(root, line)
                             : open(line, O_RDONLY);
         if (fd < 0) {

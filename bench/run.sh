@@ -4,7 +4,7 @@
 # qpybak benchmarks: builds a Release tree of its own, runs every section and
 # writes bench/results/*.csv and bench/results/latest.md (also printed).
 #
-#   bash bench/run.sh              the full run (about 3-5 minutes)
+#   bash bench/run.sh              the full run (about 6-8 minutes)
 #   bash bench/run.sh --smoke      tiny sizes, < 30 s: checks that it all works
 #   bash bench/run.sh --only crc,footprint     some sections only
 #
@@ -15,6 +15,9 @@
 #   --keep            keep the file trees
 #   --qpybak EXE --bench-bin DIR   use programs already built (CTest does)
 #   --qpybak-old EXE  the lookups section also times this (older) build
+#   --no-ext4         no ext4 image on a loop device (pack and ext4 sections;
+#                     as root the run makes one, else it says why not)
+#   --ext4-dir DIR    where the image file goes (default /var/tmp, a disk)
 # Needs: cmake, a C compiler, zlib1g-dev, libisal-dev, python3; optional:
 # rhash, cksfv (their rows are left out without them), arm-none-eabi-gcc
 # and riscv64-unknown-elf-gcc (footprint).
@@ -31,9 +34,9 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift ;;
     --qpybak) qpybak=$2; shift ;;
     --bench-bin) bench_bin=$2; shift ;;
-    --work|--only|--qpybak-old) pass+=("$1" "$2"); shift ;;
-    --keep) pass+=(--keep) ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --work|--only|--qpybak-old|--ext4-dir) pass+=("$1" "$2"); shift ;;
+    --keep|--no-ext4) pass+=("$1") ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift

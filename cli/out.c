@@ -287,7 +287,7 @@ void progress_begin(struct progress *pg, const char *what, bool quiet, uint64_t 
         const char *after = getenv("QPYBAK_PROGRESS_AFTER");
 
         pg->start = seconds();
-        pg->next = pg->start + (after && *after ? atof(after) : 1.0);
+        pg->next = pg->start + (after && *after ? strtod(after, NULL) : 1.0);
     }
 }
 

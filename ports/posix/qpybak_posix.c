@@ -381,6 +381,7 @@ static int px_open(void *ctx, const char *path, int flags)
     struct stat st;
     int handle, fd, err;
 
+    st.st_size = 0;
     for (handle = 0; handle < QPYBAK_POSIX_MAX_OPEN && p->fds[handle] >= 0; handle++)
         ;
     if (handle == QPYBAK_POSIX_MAX_OPEN)
@@ -406,6 +407,9 @@ static int px_open(void *ctx, const char *path, int flags)
             return S_ISDIR(st.st_mode) ? QPYBAK_ERR_ISDIR : QPYBAK_ERR_INVAL;
         }
     }
+    p->read_size[handle] = (flags & QPYBAK_O_WRITE) == 0 ? (uint64_t)st.st_size : 0;
+    p->read_pos[handle] = 0;
+    p->read_eof[handle] = false;
 #ifndef __linux__
     /* Back to blocking I/O: POSIX leaves O_NONBLOCK unspecified for regular
      * files.  Linux ignores it for them, which saves two calls per file. */
@@ -426,17 +430,31 @@ static size_t clamp(size_t len)
     return len > (size_t)INT_MAX ? (size_t)INT_MAX : len;
 }
 
+/* A read that returns fewer bytes than asked and ends exactly at the size
+ * fstat gave at open has met the end of the file (a short read for any
+ * other reason - a signal, a file that changed size - ends elsewhere): the
+ * reader's next call, which would only learn that, costs no system call.
+ * A file read whole takes one read, not two.  (The check then describes
+ * the file as that read found it, as it would anyway.) */
 static int px_read(void *ctx, int handle, void *buf, size_t len)
 {
-    int fd = fd_of(ctx, handle);
+    struct qpybak_posix *p = ctx;
+    int fd = fd_of(p, handle);
     ssize_t n;
 
     if (fd < 0)
         return QPYBAK_ERR_INVAL;
+    if (p->read_eof[handle] && len > 0)
+        return 0;
     do
         n = read(fd, buf, clamp(len));
     while (n < 0 && errno == EINTR);
-    return n < 0 ? fail() : (int)n;
+    if (n < 0)
+        return fail();
+    p->read_pos[handle] += (uint64_t)n;
+    if (n > 0 && (size_t)n < clamp(len) && p->read_pos[handle] == p->read_size[handle])
+        p->read_eof[handle] = true;
+    return (int)n;
 }
 
 static int px_write(void *ctx, int handle, const void *buf, size_t len)

@@ -31,6 +31,12 @@ struct qpybak_posix {
     int usr_fd; /* directory descriptors of the two roots (-1: none) */
     int bak_fd;
     int fds[QPYBAK_POSIX_MAX_OPEN]; /* open files by handle, -1 when free */
+    /* Per handle open for reading: the size fstat gave at open and the
+     * bytes read so far.  A short read that ends exactly there is the end
+     * of the file: the next read returns 0 without asking the kernel. */
+    uint64_t read_size[QPYBAK_POSIX_MAX_OPEN];
+    uint64_t read_pos[QPYBAK_POSIX_MAX_OPEN];
+    bool read_eof[QPYBAK_POSIX_MAX_OPEN];
     const char *usr_root; /* the arguments of qpybak_posix_open */
     const char *bak_root;
     /* After a failed qpybak_posix_open or qpybak_posix_sync: the root

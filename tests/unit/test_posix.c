@@ -332,6 +332,73 @@ static void test_writes_openat2(void **state)
     check_writes(false);
 }
 
+/* Reads to the end: a short read that ends at the size fstat gave at open
+ * is the end (no second read); a file that grew or shrank after the open
+ * is read as the kernel has it. */
+static int read_all(const struct qpybak_port *P, int h, char *buf, size_t cap, size_t chunk)
+{
+    size_t len = 0;
+    int n;
+
+    while ((n = P->read(P->ctx, h, buf + len, chunk < cap - len ? chunk : cap - len)) > 0)
+        len += (size_t)n;
+    return n < 0 ? n : (int)len;
+}
+
+static void test_read_to_end(void **state)
+{
+    struct qpybak_posix px;
+    const struct qpybak_port *P = &px.port;
+    char buf[256], path[600];
+    int h;
+    FILE *f;
+
+    (void)state;
+    put(usr, "grow.txt", "0123456789");
+    snprintf(path, sizeof(path), "%s/grow.txt", usr);
+    assert_int_equal(qpybak_posix_open(&px, usr, bak), 0);
+    /* whole, in one short read; then 0, and 0 again */
+    h = P->open(P->ctx, "/usr/grow.txt", QPYBAK_O_READ);
+    assert_true(h >= 0);
+    assert_int_equal(P->read(P->ctx, h, buf, sizeof(buf)), 10);
+    assert_int_equal(P->read(P->ctx, h, buf, sizeof(buf)), 0);
+    assert_int_equal(P->read(P->ctx, h, buf, sizeof(buf)), 0);
+    P->close(P->ctx, h);
+    /* in reads of exactly the size and smaller: every byte, then 0 */
+    h = P->open(P->ctx, "/usr/grow.txt", QPYBAK_O_READ);
+    assert_int_equal(read_all(P, h, buf, sizeof(buf), 10), 10);
+    P->close(P->ctx, h);
+    h = P->open(P->ctx, "/usr/grow.txt", QPYBAK_O_READ);
+    assert_int_equal(read_all(P, h, buf, sizeof(buf), 3), 10);
+    assert_int_equal(memcmp(buf, "0123456789", 10), 0);
+    P->close(P->ctx, h);
+    /* grown after the open: the new bytes are read too */
+    h = P->open(P->ctx, "/usr/grow.txt", QPYBAK_O_READ);
+    f = fopen(path, "a");
+    assert_non_null(f);
+    fputs("abcdef", f);
+    fclose(f);
+    assert_int_equal(read_all(P, h, buf, sizeof(buf), sizeof(buf)), 16);
+    assert_int_equal(memcmp(buf, "0123456789abcdef", 16), 0);
+    P->close(P->ctx, h);
+    /* shrunk after the open: what is left */
+    h = P->open(P->ctx, "/usr/grow.txt", QPYBAK_O_READ);
+    assert_int_equal(truncate(path, 4), 0);
+    assert_int_equal(read_all(P, h, buf, sizeof(buf), sizeof(buf)), 4);
+    P->close(P->ctx, h);
+    /* grown after a first short read that ended at the old size: that read
+     * was the end of the file as it was */
+    h = P->open(P->ctx, "/usr/grow.txt", QPYBAK_O_READ);
+    assert_int_equal(P->read(P->ctx, h, buf, sizeof(buf)), 4);
+    f = fopen(path, "a");
+    fputs("xy", f);
+    fclose(f);
+    assert_int_equal(P->read(P->ctx, h, buf, sizeof(buf)), 0);
+    P->close(P->ctx, h);
+    qpybak_posix_close(&px);
+    remove(path);
+}
+
 /* defer_sync: writes as usual, one qpybak_posix_sync at the end. */
 static void test_deferred_sync(void **state)
 {
@@ -368,7 +435,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resolvers_chosen), cmocka_unit_test(test_probes_walk),
         cmocka_unit_test(test_probes_openat2),   cmocka_unit_test(test_writes_walk),
-        cmocka_unit_test(test_writes_openat2),   cmocka_unit_test(test_deferred_sync),
+        cmocka_unit_test(test_writes_openat2),   cmocka_unit_test(test_read_to_end),
+        cmocka_unit_test(test_deferred_sync),
     };
 
     return cmocka_run_group_tests_name("posix port", tests, setup, teardown);
