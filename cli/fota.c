@@ -107,12 +107,10 @@ static int apply_error(const struct opts *o, const char *stage_dir,
 }
 
 /* The staging folder's device path ("/usr/.updater"), or NULL after the
- * message.  It must exist and lie inside USR_DIR, and its device path is
- * written into the journal as every file's "from": a name the core could
- * not take back is refused here, in words, before anything is written. */
+ * message.  It must exist and lie inside USR_DIR; whether its name can be
+ * a staging folder is the core's one rule (result.refused, refuse_stage). */
 static char *stage_path(const struct opts *o, const char *stage_dir)
 {
-    enum qpybak_reason why;
     char *stage;
 
     if (need_dir(NULL, stage_dir))
@@ -122,12 +120,6 @@ static char *stage_path(const struct opts *o, const char *stage_dir)
         cli_error(NULL, stage_dir,
                   "the staging folder must be inside USR_DIR (boot finishes an interrupted "
                   "update from it)");
-        return NULL;
-    }
-    why = qpybak_name_check(stage, strlen(stage), 0);
-    if (why != QPYBAK_REASON_NONE) {
-        refuse_stage(stage_dir, why);
-        free(stage);
         return NULL;
     }
     return stage;

@@ -82,21 +82,6 @@ static void push(struct tree *t, char *path, bool dir)
     t->n++;
 }
 
-/* Names the device keeps for itself (docs/cli.md). */
-static const char *reserved(const char *path)
-{
-    const char *top = path + 5, *last = strrchr(path, '/') + 1;
-    size_t n = strlen(last);
-
-    if (strchr(top, '/') == NULL &&
-        (strcmp(top, "checksum.json") == 0 || strcmp(top, ".qpybak") == 0 ||
-         strcmp(top, ".updater") == 0))
-        return "reserved name at the top of the user partition (qpybak's own files)";
-    if (n >= 11 && strcmp(last + n - 11, ".qpybak-tmp") == 0)
-        return "reserved name (qpybak's temporary files end in .qpybak-tmp)";
-    return NULL;
-}
-
 /* Why an item of type OTHER is refused: lstat only picks the message. */
 static int refuse_other(const struct tree *t, const char *path)
 {
@@ -136,22 +121,22 @@ static int scan_entry(struct tree *t, const char *dir, const struct entry *e)
     char *path = xmalloc(dlen + 1 + nlen + 1);
     enum qpybak_reason why;
     struct qpybak_stat st;
-    const char *r;
     int err;
 
     memcpy(path, dir, dlen);
     path[dlen] = '/';
     memcpy(path + dlen + 1, e->name, nlen + 1);
 
-    /* Reserved names first: the core refuses most of them too, but this
-     * says why, and adds .updater, where FOTA stages its files. */
+    /* The core's one rule (qpybak_name_check): pack refuses exactly what
+     * boot would refuse to track - qpybak's own names (/usr/checksum.json,
+     * /usr/.qpybak, the staging folder /usr/.updater, *.qpybak-tmp, in any
+     * letter case) and names that are no valid device path. */
     why = qpybak_name_check(path, dlen + 1 + nlen, 0);
-    if ((r = reserved(path)) != NULL) {
-        err = refuse(t, path, r);
-    } else if (why == QPYBAK_REASON_NAME_TOO_LONG) {
+    if (why == QPYBAK_REASON_NAME_TOO_LONG) {
         err = refuse(t, path, "name too long (a device path has at most 255 bytes)");
     } else if (why == QPYBAK_REASON_RESERVED) {
-        err = refuse(t, path, "reserved name (qpybak's own files)");
+        err = refuse(t, path, "reserved name (qpybak's own files, the staging folder "
+                              ".updater, or a name ending in .qpybak-tmp)");
     } else if (why != QPYBAK_REASON_NONE) {
         err = refuse(t, path, "not a valid device path (control character, backslash "
                               "or invalid UTF-8)");

@@ -441,8 +441,11 @@ int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
  * is valid UTF-8 and is at most name_max bytes long (0: the default).
  * Names qpybak keeps for itself are refused too (QPYBAK_REASON_RESERVED,
  * compared ASCII case-insensitively, as FAT resolves them):
- * /usr/checksum.json, anything under /usr/.qpybak/, and names ending in
- * ".qpybak-tmp" (the temporary files of atomic replacements).
+ * /usr/checksum.json, /usr/.qpybak and anything under it, the default
+ * staging folder /usr/.updater and anything under it (FOTA apply removes
+ * what it installs from there), and names ending in ".qpybak-tmp" (the
+ * temporary files of atomic replacements).  The command's pack refuses
+ * exactly these names.
  * Returns QPYBAK_REASON_NONE when valid, else the reason.
  */
 enum qpybak_reason qpybak_name_check(const char *name, size_t len, size_t name_max);

@@ -186,6 +186,11 @@ int outfile_write(void *outfile, const void *buf, size_t len); /* a qpybak_write
 int outfile_commit(struct outfile *o);
 void outfile_abort(struct outfile *o);
 
+/* name.c: qpybak_name_check for paths in the staging folder: the same rule
+ * but for the default staging folder, which only manifests may not name
+ * (a staging folder and its staged copies live there). */
+enum qpybak_reason staging_name_check(const char *name, size_t len, size_t name_max);
+
 /* cursor.c, choose.c, dedupe.c: reading, validating and searching manifests. */
 int mfile_open(struct run *c, struct mfile *m, const char *path);
 void mfile_close(struct mfile *m);

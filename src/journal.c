@@ -146,7 +146,7 @@ static bool entry_usable(struct run *c, const struct staged *s)
     size_t tail = s->e.name_len - 4;
 
     return s->e.invalid == QPYBAK_REASON_NONE && s->from != NULL && s->from_len > tail + 5 &&
-           qpybak_name_check(s->from, s->from_len, c->path_size - 1) == QPYBAK_REASON_NONE &&
+           staging_name_check(s->from, s->from_len, c->path_size - 1) == QPYBAK_REASON_NONE &&
            mem_eq(s->from + s->from_len - tail, s->e.name + 4, tail);
 }
 

@@ -5,7 +5,7 @@
  * reported and never opened, read or written, on any partition: this check
  * is what keeps a hostile manifest inside the two roots.
  */
-#include "qpybak_tools.h"
+#include "core.h"
 
 size_t qpybak_utf8_len(const void *bytes, size_t n)
 {
@@ -61,20 +61,46 @@ static bool has_prefix(const uint8_t *s, size_t len, const char *prefix, size_t 
     return true;
 }
 
-/* qpybak's own files: tracking or installing them would let a manifest or
- * a journal overwrite the manifest itself, or be removed as a stale temp. */
-static bool reserved(const uint8_t *s, size_t len)
+/* s is dir or lies below it (ASCII case-insensitively). */
+static bool at_or_below(const uint8_t *s, size_t len, const char *dir, size_t n)
 {
-    static const char tmp[] = ".qpybak-tmp";
+    return has_prefix(s, len, dir, n) && (len == n || s[n] == '/');
+}
 
-    if (len == 18 && has_prefix(s, len, "/usr/checksum.json", 18))
+/* qpybak's own files: tracking or installing them would let a manifest or
+ * a journal overwrite the manifest itself, or be removed as a stale temp.
+ * Every path here is spelled once, in qpybak_tools.h. */
+static bool reserved(const uint8_t *s, size_t len, bool staging_ok)
+{
+    static const char tmp[] = QPYBAK_TEMP_SUFFIX;
+    static const char primary[] = QPYBAK_PATH_PRIMARY;
+    static const char own[] = QPYBAK_PATH_OWN_DIR;
+    static const char stage[] = QPYBAK_STAGE_DEFAULT;
+
+    if (len == sizeof primary - 1 && has_prefix(s, len, primary, sizeof primary - 1))
         return true;
-    if (has_prefix(s, len, "/usr/.qpybak/", 13) || (len == 12 && has_prefix(s, len, "/usr/.qpybak", 12)))
+    if (at_or_below(s, len, own, sizeof own - 1))
+        return true;
+    /* The default staging folder: what FOTA apply installs from there, it
+     * removes; a tracked file there would be lost at the next update. */
+    if (!staging_ok && at_or_below(s, len, stage, sizeof stage - 1))
         return true;
     return len >= sizeof tmp - 1 && has_prefix(s + len - (sizeof tmp - 1), sizeof tmp - 1, tmp, sizeof tmp - 1);
 }
 
+static enum qpybak_reason check(const char *name, size_t len, size_t name_max, bool staging_ok);
+
 enum qpybak_reason qpybak_name_check(const char *name, size_t len, size_t name_max)
+{
+    return check(name, len, name_max, false);
+}
+
+enum qpybak_reason staging_name_check(const char *name, size_t len, size_t name_max)
+{
+    return check(name, len, name_max, true);
+}
+
+static enum qpybak_reason check(const char *name, size_t len, size_t name_max, bool staging_ok)
 {
     const uint8_t *s = (const uint8_t *)name;
     size_t i, component = 0; /* start of the current component */
@@ -111,5 +137,5 @@ enum qpybak_reason qpybak_name_check(const char *name, size_t len, size_t name_m
             i += n - 1;
         }
     }
-    return reserved(s, len) ? QPYBAK_REASON_RESERVED : QPYBAK_REASON_NONE;
+    return reserved(s, len, staging_ok) ? QPYBAK_REASON_RESERVED : QPYBAK_REASON_NONE;
 }

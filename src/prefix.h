@@ -86,6 +86,7 @@
 #define reader_from qpybak__reader_from
 #define spare_split qpybak__spare_split
 #define stage_holds_tracked qpybak__stage_holds_tracked
+#define staging_name_check qpybak__staging_name_check
 #define writer_entry_from qpybak__writer_entry_from
 
 #endif

@@ -198,7 +198,7 @@ int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
     if (stage == NULL)
         stage = QPYBAK_STAGE_DEFAULT;
     stage_len = str_len(stage);
-    local.fota.refused = qpybak_name_check(stage, stage_len, c->name_max);
+    local.fota.refused = staging_name_check(stage, stage_len, c->name_max);
     if (local.fota.refused != QPYBAK_REASON_NONE || c->port->list == NULL) {
         err = QPYBAK_ERR_INVAL;
         goto out;
