@@ -126,6 +126,9 @@ enum qpybak_reason ref_name_check(const uint8_t *name, size_t len, size_t name_m
     if (ascii_ieq(name, len, "/usr/checksum.json") || ascii_ieq(name, len, "/usr/.qpybak") ||
         (len > 13 && ascii_ieq(name, 13, "/usr/.qpybak/")))
         return QPYBAK_REASON_RESERVED;
+    /* and the default staging folder, which FOTA apply empties */
+    if (ascii_ieq(name, len, "/usr/.updater") || (len > 14 && ascii_ieq(name, 14, "/usr/.updater/")))
+        return QPYBAK_REASON_RESERVED;
     if (len >= 11 && ascii_ieq(name + len - 11, 11, ".qpybak-tmp"))
         return QPYBAK_REASON_RESERVED;
     return QPYBAK_REASON_NONE;

@@ -288,6 +288,12 @@ static void test_reserved_names(void **state)
     RESERVED("/usr/lib/a.py.qpybak-tmp");
     RESERVED("/usr/.qpybak-tmp");
     RESERVED("/usr/checksum.json.qpybak-tmp");
+    /* the default staging folder, in any letter case (FOTA apply empties it) */
+    RESERVED("/usr/.updater");
+    RESERVED("/usr/.updater/main.py");
+    RESERVED("/usr/.UPDATER/lib/a.py");
+    VALID("/usr/.updaterx");
+    VALID("/usr/lib/.updater/a.py");
     /* near misses are ordinary names */
     VALID("/usr/checksum.json2");
     VALID("/usr/checksum.jso");
