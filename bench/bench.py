@@ -1006,13 +1006,16 @@ def load_callgraph(objdir, sources):
                          line)
             if m:
                 edges.setdefault(m.group(1), []).append((m.group(2), m.group(3)))
-    headers = [os.path.join(ROOT, "include", "qpybak.h")] + [
+    headers = [os.path.join(ROOT, "include", "qpybak.h"),
+               os.path.join(ROOT, "include", "qpybak_tools.h")] + [
         os.path.join(ROOT, "src", f) for f in os.listdir(os.path.join(ROOT, "src")) if f.endswith(".h")]
     text = {p: strip_comments(open(p).read()) for p in sources + headers}
     alltext = "\n".join(text.values())
 
     def base(title):
-        return title.split(":")[-1].split(".")[0]
+        # the source's name: src/prefix.h links internal functions as qpybak__NAME
+        name = title.split(":")[-1].split(".")[0]
+        return name[len("qpybak__"):] if name.startswith("qpybak__") else name
 
     # Address-taken core functions and their parameter lists.
     taken = {}
@@ -1175,7 +1178,7 @@ def build_report(args, res, info):
         g = {(r["impl"], r["size"]): float(r["gbps"]) for r in rows}
         zl = [re.search(r"\(([\d.]+)\)", r["label"]) for r in rows if r["impl"] == "zlib"]
         info["zlib"] = zl[0].group(1) if zl and zl[0] else ""
-        L.append("**CRC-32 throughput**, GB/s (best ~50 us sample of 15-3000 round-robin rounds; QuecPython seed 0xFFFFFFFF; all "
+        L.append("**CRC-32 throughput**, GB/s (best ~50 us sample of 31-3000 round-robin rounds; QuecPython seed 0xFFFFFFFF; all "
                  "implementations checked equal first)")
         L.append("")
         L.append("| implementation | " + " | ".join(sizes) + " |")
