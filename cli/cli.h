@@ -14,7 +14,7 @@
 #include "qpybak_tools.h"
 #include "qpybak_posix.h"
 
-/* Exit statuses (SPEC section 6). */
+/* Exit statuses (docs/cli.md, "Exit status"). */
 #define EXIT_INTACT 0 /* intact now, or the feature is off */
 #define EXIT_DAMAGE 1 /* damage remains */
 #define EXIT_USAGE 2  /* bad arguments or environment: one line on stderr */

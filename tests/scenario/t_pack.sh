@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-FileCopyrightText: 2026 The qpybak authors
 # SPDX-License-Identifier: Apache-2.0
-# pack: what QPYcom's "backup" option does, in the exact formats of the SPEC;
+# pack: what QPYcom's "backup" option does, in the exact formats of docs/format.md;
 # and what it refuses, writing nothing.
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +20,7 @@ rich_app() {
 
 case_pack_manifest_format() {
     rich_app
-    say "pack writes the SPEC form: '[', one entry per line, 0x + 8 lower-case hex, size, ']'"
+    say "pack writes the form of docs/format.md (What writers emit): '[', one entry per line, 0x + 8 lower-case hex, size, ']'"
     run pack "$APP" --bak "$BAK" --usr "$USR"
     assert_exit 0 "pack"
     pyh "$APP" "$BAK/checksum.json" <<'PYEOF' || fail "backup manifest format"
@@ -49,7 +49,7 @@ assert len(body) == len(files), "%d entry lines for %d files" % (len(body), len(
 pat = re.compile(r'^\{"name": "(/usr/[^"]+)", "crc32": "(0x[0-9a-f]{8})", "size": ([0-9]+)\}(,?)$')
 for i, (line, rel) in enumerate(zip(body, files)):
     m = pat.match(line)
-    assert m, "entry line %d not in the SPEC form: %r" % (i, line)
+    assert m, "entry line %d not in the form of docs/format.md: %r" % (i, line)
     assert (m.group(4) == ",") == (i < len(body) - 1), "commas: line %r" % line
     data = open(os.path.join(app, rel), "rb").read()
     assert m.group(1) == "/usr/" + rel, "entry %d is %s, expected /usr/%s (byte-wise sorted, depth first)" % (i, m.group(1), rel)

@@ -194,7 +194,7 @@ static void test_zlib_seed_zero(void **state)
     }
 }
 
-/* Leading zero bytes do not change the QuecPython-seeded CRC (SPEC), but do
+/* Leading zero bytes do not change the QuecPython-seeded CRC (docs/format.md, "The `size` member"), but do
  * change the zero-seeded one. */
 static void test_leading_zeros(void **state)
 {
