@@ -40,8 +40,17 @@ void put_name(FILE *f, const char *name)
     size_t n = strlen(name), i = 0;
 
     while (i < n) {
-        size_t len = qpybak_utf8_len(s + i, n - i);
+        size_t run = i, len;
 
+        /* A run of plain printable ASCII goes out in one call. */
+        while (run < n && s[run] >= 0x20 && s[run] < 0x7F && s[run] != '\\')
+            run++;
+        if (run > i) {
+            fwrite(s + i, 1, run - i, f);
+            i = run;
+            continue;
+        }
+        len = qpybak_utf8_len(s + i, n - i);
         if (len == 0 || s[i] < 0x20 || s[i] == 0x7F || s[i] == '\\') {
             put_hex(f, s[i]);
             i++;
