@@ -45,6 +45,9 @@ extern "C" {
  * qpybak_crc32() (qpybak.h) is the one the build chose. */
 uint32_t qpybak_crc32_table1(uint32_t crc, const void *buf, size_t len);
 uint32_t qpybak_crc32_slice8(uint32_t crc, const void *buf, size_t len);
+/* The braided implementation (zlib's speed in portable C): in the library
+ * when it is built with QPYBAK_CRC_TABLE=braid. */
+uint32_t qpybak_crc32_braid(uint32_t crc, const void *buf, size_t len);
 
 /* ---------------------------------------------------------------- readers */
 
