@@ -278,21 +278,18 @@ static bool check_file(struct run *c, const struct qpybak_entry *e, struct qpyba
     return !value_matches(&recorded, copy_crc, copy_size);
 }
 
-/* Steps 4 and 5 over the whole user manifest.  Returns how many entries
- * must change. */
-/* FNV-1a of a name's folder ("/usr/lib/a.py": "/usr/lib"). */
+/* The identity of a name's folder ("/usr/lib/a.py": "/usr/lib"). */
 static uint32_t folder_hash(const struct qpybak_entry *e)
 {
-    uint32_t h = 2166136261u;
-    size_t i, end = e->name_len;
+    size_t end = e->name_len;
 
     while (end > 0 && e->name[end - 1] != '/')
         end--;
-    for (i = 0; i < end; i++)
-        h = (h ^ (uint8_t)e->name[i]) * 16777619u;
-    return h;
+    return fnv1a(e->name, end);
 }
 
+/* Steps 4 and 5 over the whole user manifest.  Returns how many entries
+ * must change. */
 NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
 {
     struct qpybak_file_event ev;

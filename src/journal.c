@@ -43,12 +43,9 @@ struct stage_id {
 static struct stage_id stage_of(const struct staged *s)
 {
     struct stage_id id;
-    size_t i;
 
     id.len = s->from_len - (s->e.name_len - 4); /* from = stage + name[4:] */
-    id.hash = 2166136261u;
-    for (i = 0; i < id.len; i++)
-        id.hash = (id.hash ^ (uint8_t)s->from[i]) * 16777619u;
+    id.hash = fnv1a(s->from, id.len);
     return id;
 }
 

@@ -39,6 +39,17 @@
 #define NOINLINE
 #endif
 
+/* FNV-1a of n bytes: a cheap 32-bit identity for a path, where a rare
+ * collision only costs a skipped optimisation or a refused journal. */
+static inline uint32_t fnv1a(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+
+    while (n--)
+        h = (h ^ (uint8_t)*s++) * 16777619u;
+    return h;
+}
+
 static inline size_t str_len(const char *s)
 {
     size_t n = 0;
