@@ -67,6 +67,31 @@ static size_t parent_len(const char *path)
 
 /* ------------------------------------------------------------------ nodes */
 
+static char fold(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Compares the first len bytes of two paths as the file system does:
+ * byte for byte, or ignoring ASCII case in FAT mode.  True when equal. */
+static bool same_n(const struct ram_port *ram, const char *a, const char *b, size_t len)
+{
+    size_t i;
+
+    if (!ram->fat)
+        return memcmp(a, b, len) == 0;
+    for (i = 0; i < len; i++)
+        if (fold(a[i]) != fold(b[i]))
+            return false;
+    return true;
+}
+
+/* True when node path lies below dir (dir + '/' + more). */
+static bool below(const struct ram_port *ram, const char *path, const char *dir, size_t dir_len)
+{
+    return strlen(path) > dir_len && path[dir_len] == '/' && same_n(ram, path, dir, dir_len);
+}
+
 static int find_n(const struct ram_port *ram, const char *path, size_t len)
 {
     int i;
@@ -74,7 +99,7 @@ static int find_n(const struct ram_port *ram, const char *path, size_t len)
     for (i = 0; i < RAM_PORT_MAX_NODES; i++) {
         const struct ram_node *n = &ram->nodes[i];
 
-        if (n->used && n->linked && strlen(n->path) == len && memcmp(n->path, path, len) == 0)
+        if (n->used && n->linked && strlen(n->path) == len && same_n(ram, n->path, path, len))
             return i;
     }
     return -1;
@@ -111,7 +136,7 @@ static bool dir_has_children(const struct ram_port *ram, const char *path)
     for (i = 0; i < RAM_PORT_MAX_NODES; i++) {
         const struct ram_node *n = &ram->nodes[i];
 
-        if (n->used && n->linked && strncmp(n->path, path, len) == 0 && n->path[len] == '/')
+        if (n->used && n->linked && below(ram, n->path, path, len))
             return true;
     }
     return false;
@@ -138,6 +163,22 @@ static void put_blob(struct ram_port *ram, struct ram_blob *b)
     free(b);
 }
 
+/* Gives node n the path; in FAT mode the folders along it keep the case
+ * they were created with (one directory entry each), so that a listing and
+ * the prefix matches see one spelling of every folder. */
+static void set_path(const struct ram_port *ram, struct ram_node *n, const char *path)
+{
+    size_t plen = parent_len(path);
+    int parent;
+
+    strcpy(n->path, path);
+    if (!ram->fat || plen == 0)
+        return;
+    parent = find_n(ram, path, plen);
+    if (parent >= 0)
+        memcpy(n->path, ram->nodes[parent].path, plen);
+}
+
 /* A new node; a file gets blob (shared: a hard link) or a new, empty one. */
 static int new_node_with(struct ram_port *ram, const char *path, enum qpybak_type type,
                          struct ram_blob *blob)
@@ -160,7 +201,7 @@ static int new_node_with(struct ram_port *ram, const char *path, enum qpybak_typ
             n->used = true;
             n->linked = true;
             n->type = type;
-            strcpy(n->path, path);
+            set_path(ram, n, path);
             return i;
         }
     }
@@ -505,19 +546,33 @@ static int op_rename(void *ctx, const char *from, const char *to)
     t = find(ram, to);
     if (t >= 0 && ram->nodes[t].type != QPYBAK_TYPE_FILE)
         return QPYBAK_ERR_ISDIR;
-    if (parent_len(from) != parent_len(to) || strncmp(from, to, parent_len(from)) != 0)
+    if (parent_len(from) != parent_len(to) || !same_n(ram, from, to, parent_len(from)))
         ram->stats.cross_dir_renames++;
+    if (ram->fat && (ram->nodes[f].open_count > 0 || (t >= 0 && t != f && ram->nodes[t].open_count > 0))) {
+        ram->stats.open_changes++;
+        return QPYBAK_ERR_ACCES; /* FatFs: FR_LOCKED, or a damaged volume */
+    }
+    if (ram->fat && t >= 0 && t != f) {
+        ram->stats.rename_refusals++;
+        return QPYBAK_ERR_EXIST; /* FAT: rename never replaces */
+    }
     if (ram->nodes[f].blob->dirty)
         ram->stats.unsynced_renames++;
-    if (t == f)
+    if (t == f) {
+        if (ram->fat && strcmp(ram->nodes[f].path, to) != 0) {
+            set_path(ram, &ram->nodes[f], to); /* a new spelling of the name */
+            mutated(ram);
+            ram->stats.renames++;
+        }
         return 0;
+    }
     if (t >= 0 && ram->nodes[t].blob == ram->nodes[f].blob) {
         /* two links to one file: POSIX rename does nothing */
         return 0;
     }
     if (t >= 0)
         unlink_node(ram, t);
-    strcpy(ram->nodes[f].path, to);
+    set_path(ram, &ram->nodes[f], to);
     mutated(ram);
     ram->stats.renames++;
     return 0;
@@ -543,6 +598,10 @@ static int op_remove(void *ctx, const char *path)
         return QPYBAK_ERR_NOENT;
     if (ram->nodes[n].type == QPYBAK_TYPE_DIR && dir_has_children(ram, path))
         return RAM_ERR_NOTEMPTY;
+    if (ram->fat && ram->nodes[n].open_count > 0) {
+        ram->stats.open_changes++;
+        return QPYBAK_ERR_ACCES; /* FatFs: FR_LOCKED, or a damaged volume */
+    }
     unlink_node(ram, n);
     mutated(ram);
     return 0;
@@ -600,7 +659,7 @@ static int op_list(void *ctx, const char *path,
         const struct ram_node *c = &ram->nodes[i];
         char name[RAM_PORT_PATH_MAX];
 
-        if (!c->used || !c->linked || strncmp(c->path, path, len) != 0 || c->path[len] != '/' ||
+        if (!c->used || !c->linked || !below(ram, c->path, path, len) ||
             strchr(c->path + len + 1, '/') != NULL)
             continue;
         strcpy(name, c->path + len + 1); /* a copy: fn may remove or rename it */
@@ -832,6 +891,8 @@ int ram_port_link(struct ram_port *ram, const char *existing, const char *new_pa
 
     if (!path_canonical(existing) || !path_canonical(new_path))
         return QPYBAK_ERR_INVAL;
+    if (ram->fat)
+        return QPYBAK_ERR_INVAL; /* FAT has no hard links */
     n = find(ram, existing);
     if (n < 0 || ram->nodes[n].type != QPYBAK_TYPE_FILE)
         return QPYBAK_ERR_NOENT;
@@ -909,7 +970,7 @@ int ram_port_delete(struct ram_port *ram, const char *path)
         for (i = 0; i < RAM_PORT_MAX_NODES; i++) {
             struct ram_node *c = &ram->nodes[i];
 
-            if (c->used && c->linked && strncmp(c->path, path, len) == 0 && c->path[len] == '/')
+            if (c->used && c->linked && below(ram, c->path, path, len))
                 unlink_node(ram, i);
         }
     }
@@ -959,7 +1020,8 @@ size_t ram_port_count_files(const struct ram_port *ram, const char *prefix)
     for (i = 0; i < RAM_PORT_MAX_NODES; i++) {
         const struct ram_node *n = &ram->nodes[i];
 
-        if (n->used && n->linked && n->type == QPYBAK_TYPE_FILE && strncmp(n->path, prefix, len) == 0)
+        if (n->used && n->linked && n->type == QPYBAK_TYPE_FILE && strlen(n->path) >= len &&
+            same_n(ram, n->path, prefix, len))
             count++;
     }
     return count;

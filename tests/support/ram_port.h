@@ -18,8 +18,9 @@
  *   QPYBAK_ERR_EXIST when the path is taken; open refuses a directory with
  *   QPYBAK_ERR_ISDIR; remove refuses a non-empty directory
  *   (RAM_ERR_NOTEMPTY); rename replaces its target atomically (a single
- *   step: there is no instant where the target is missing) and renames files
- *   only (a directory gives QPYBAK_ERR_INVAL).
+ *   step: there is no instant where the target is missing; FAT mode below
+ *   refuses instead) and renames files only (a directory gives
+ *   QPYBAK_ERR_INVAL).
  * - open with QPYBAK_O_WRITE creates a new, empty regular file exclusively,
  *   as the port contract says (O_CREAT | O_EXCL): when anything has the
  *   name already - a file, a hard link, a directory - it fails with
@@ -76,6 +77,24 @@
  * cut at any instant; ram_port_power_cut then drops what a cut loses (open
  * handles, the lock), and ram_port_equal compares the outcome with an
  * uninterrupted run.
+ *
+ * FAT mode (fat = true, set after ram_port_init; the crash sweeps run in it
+ * too) has the semantics a FatFs volume gives a port (docs/porting.md,
+ * "FatFs"):
+ * - rename never replaces: when anything has the target name it fails with
+ *   QPYBAK_ERR_EXIST (stats.rename_refusals) and changes nothing, as
+ *   f_rename's FR_EXIST;
+ * - names are case-insensitive (ASCII letters only, the short-name rule of
+ *   every code page): a lookup finds "/usr/Main.py" as "/usr/main.py", a
+ *   name that differs from an existing one only in case is taken
+ *   (QPYBAK_ERR_EXIST on create and mkdir), and a listing gives each name
+ *   as it was created; a rename to another spelling of the same name
+ *   changes its case;
+ * - no hard links: ram_port_link fails with QPYBAK_ERR_INVAL;
+ * - removing or renaming a file that is open fails with QPYBAK_ERR_ACCES
+ *   and is counted (stats.open_changes): FatFs refuses it with FR_LOCKED
+ *   when built with FF_FS_LOCK, and damages the volume without it.
+ * The helpers follow the same name rules (case-insensitive lookups).
  *
  * Helpers (ram_port_put, _get, _delete, ...) work on the tree directly: they
  * bypass the hook, the read-only rule and the counters, and create missing
@@ -162,6 +181,8 @@ struct ram_stats {
     unsigned long bad_unlocks;       /* unlocks with nothing held (a breach) */
     unsigned long unlocked_ops;      /* other port calls made with nothing held */
     unsigned long shared_mutations;  /* changes made under a shared hold only */
+    unsigned long rename_refusals;   /* FAT mode: renames refused, the target exists */
+    unsigned long open_changes;      /* FAT mode: removes or renames of an open file */
 };
 
 struct ram_port {
@@ -174,6 +195,7 @@ struct ram_port {
     size_t max_open;   /* handles open at once, default RAM_PORT_DEFAULT_MAX_OPEN */
     size_t capacity;   /* total bytes of all files */
     bool bak_readonly; /* refuse changes under /bak (default false) */
+    bool fat;          /* FAT mode (see above; default false) */
     int (*hook)(void *hook_ctx, enum ram_op op, const char *path, const char *path2);
     void *hook_ctx;
     int other_lock;    /* another run's hold: 0, QPYBAK_LOCK_SHARED or
@@ -229,7 +251,8 @@ int ram_port_mkdirs(struct ram_port *ram, const char *path);
 /* Gives the file at existing a second name, new_path (a hard link: one
  * content, two names), creating new_path's parent directories.  0,
  * QPYBAK_ERR_NOENT when existing is not a file, QPYBAK_ERR_EXIST when
- * new_path is taken, QPYBAK_ERR_INVAL for a bad path, QPYBAK_ERR_NOTDIR,
+ * new_path is taken, QPYBAK_ERR_INVAL for a bad path and in FAT mode (no
+ * links there), QPYBAK_ERR_NOTDIR,
  * QPYBAK_ERR_NOSPC.  ram_port_put on either name gives that name new
  * content of its own (the link is broken, as an editor that replaces the
  * file would); only port writes could go through a link, and the port

@@ -720,6 +720,120 @@ static void test_power_cut(void **state)
     assert_int_equal(ram_port_count_files(ram, "/"), 1);
 }
 
+static int collect_name(void *ctx, const char *name, enum qpybak_type type)
+{
+    char(*names)[32] = (char(*)[32])ctx;
+    int i;
+
+    (void)type;
+    for (i = 0; i < 4; i++) {
+        if (names[i][0] == '\0') {
+            snprintf(names[i], sizeof names[i], "%s", name);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static bool has_name(char names[4][32], const char *name)
+{
+    int i;
+
+    for (i = 0; i < 4; i++)
+        if (strcmp(names[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* FAT mode: what a FatFs volume gives a port (ram_port.h). */
+static void test_fat_mode(void **state)
+{
+    struct qpybak_stat st;
+    char names[4][32];
+    int n_names = 0, h;
+    char buf[16];
+    int err;
+
+    (void)state;
+    ram->fat = true;
+    assert_int_equal(write_file("/usr/Main.py", "new"), 0);
+    assert_int_equal(write_file("/usr/boot.py", "old"), 0);
+    /* rename never replaces, and changes nothing when refused */
+    assert_int_equal(P->rename(P->ctx, "/usr/Main.py", "/usr/boot.py"), QPYBAK_ERR_EXIST);
+    assert_int_equal(ram->stats.rename_refusals, 1);
+    assert_true(ram_port_file_is(ram, "/usr/boot.py", "old"));
+    assert_true(ram_port_file_is(ram, "/usr/Main.py", "new"));
+    /* remove then rename: the install a FAT port needs */
+    assert_int_equal(P->remove(P->ctx, "/usr/boot.py"), 0);
+    assert_int_equal(P->rename(P->ctx, "/usr/Main.py", "/usr/boot.py"), 0);
+    assert_true(ram_port_file_is(ram, "/usr/boot.py", "new"));
+    /* case-insensitive lookups; the stored case is kept */
+    assert_int_equal(write_file("/usr/Main.py", "m"), 0);
+    assert_int_equal(P->stat(P->ctx, "/usr/MAIN.PY", &st), 0);
+    assert_int_equal(st.type, QPYBAK_TYPE_FILE);
+    assert_int_equal(read_file("/usr/main.py", buf, sizeof buf, &err), 1);
+    assert_int_equal(err, 0);
+    assert_true(ram_port_file_is(ram, "/usr/mAiN.py", "m"));
+    /* a name that differs only in case is taken */
+    assert_int_equal(write_file("/usr/main.py", "x"), QPYBAK_ERR_EXIST);
+    assert_int_equal(P->mkdir(P->ctx, "/usr/Lib"), 0);
+    assert_int_equal(P->mkdir(P->ctx, "/usr/LIB"), QPYBAK_ERR_EXIST);
+    assert_int_equal(P->rename(P->ctx, "/usr/boot.py", "/usr/MAIN.py"), QPYBAK_ERR_EXIST);
+    /* a file made through another spelling of its folder lists under it */
+    assert_int_equal(write_file("/usr/lib/net.py", "n"), 0);
+    assert_int_equal(ram_port_type(ram, "/usr/Lib/net.py"), QPYBAK_TYPE_FILE);
+    assert_int_equal(P->remove(P->ctx, "/usr/LIB"), RAM_ERR_NOTEMPTY);
+    /* a listing gives the names as created */
+    n_names = 0;
+    memset(names, 0, sizeof names);
+    assert_int_equal(P->list(P->ctx, "/usr", collect_name, names), 0);
+    for (h = 0; h < 4 && names[h][0]; h++)
+        n_names++;
+    assert_int_equal(n_names, 3);
+    assert_true(has_name(names, "Main.py"));
+    assert_true(has_name(names, "boot.py"));
+    assert_true(has_name(names, "Lib"));
+    memset(names, 0, sizeof names);
+    assert_int_equal(P->list(P->ctx, "/usr/LIB", collect_name, names), 0);
+    assert_true(has_name(names, "net.py"));
+    /* renaming to another spelling of the same name changes its case */
+    assert_int_equal(P->rename(P->ctx, "/usr/Main.py", "/usr/main.py"), 0);
+    memset(names, 0, sizeof names);
+    assert_int_equal(P->list(P->ctx, "/usr", collect_name, names), 0);
+    assert_true(has_name(names, "main.py"));
+    assert_false(has_name(names, "Main.py"));
+    /* no hard links */
+    assert_int_equal(ram_port_link(ram, "/usr/boot.py", "/usr/boot2.py"), QPYBAK_ERR_INVAL);
+    assert_int_equal(ram_port_type(ram, "/usr/boot2.py"), 0);
+    /* an open file is neither removed nor renamed */
+    h = P->open(P->ctx, "/usr/boot.py", QPYBAK_O_READ);
+    assert_true(h >= 0);
+    assert_int_equal(P->remove(P->ctx, "/usr/boot.py"), QPYBAK_ERR_ACCES);
+    assert_int_equal(P->rename(P->ctx, "/usr/boot.py", "/usr/b.py"), QPYBAK_ERR_ACCES);
+    assert_int_equal(ram->stats.open_changes, 2);
+    assert_int_equal(P->close(P->ctx, h), 0);
+    assert_int_equal(P->remove(P->ctx, "/usr/BOOT.PY"), 0);
+    assert_int_equal(ram_port_type(ram, "/usr/boot.py"), 0);
+    /* the helpers follow the same rules */
+    assert_int_equal(ram_port_put_str(ram, "/usr/LIB/Util.py", "u"), 0);
+    assert_int_equal(ram_port_count_files(ram, "/usr/lib/"), 2);
+    assert_int_equal(ram_port_delete(ram, "/USR/lib"), 0);
+    assert_int_equal(ram_port_count_files(ram, "/usr/"), 1);
+    assert_int_equal(ram_port_open_handles(ram), 0);
+}
+
+/* Without FAT mode names are case-sensitive and rename replaces. */
+static void test_fat_mode_off(void **state)
+{
+    (void)state;
+    assert_int_equal(write_file("/usr/Main.py", "a"), 0);
+    assert_int_equal(write_file("/usr/main.py", "b"), 0);
+    assert_int_equal(P->rename(P->ctx, "/usr/Main.py", "/usr/main.py"), 0);
+    assert_true(ram_port_file_is(ram, "/usr/main.py", "a"));
+    assert_int_equal(ram_port_type(ram, "/usr/Main.py"), 0);
+    assert_int_equal(ram->stats.rename_refusals, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -738,6 +852,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hard_links, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_power_cut, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fat_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fat_mode_off, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("ram_port", tests, NULL, NULL);
