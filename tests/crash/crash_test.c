@@ -36,14 +36,24 @@
  * run started while another holds the lock returns QPYBAK_ERR_BUSY having
  * made no port call but lock.
  *
- * Usage: crash_test                 every sweep, with counts
- *        crash_test --quick         the single-cut, fault and lock sweeps
- *                                   (no double cuts)
- *        crash_test --no-lock       every sweep on a port without lock
- *                                   operations (lock checks skipped)
- *        crash_test SCENARIO N V    replays one cut (V: drop|keep|torn) or
- *                                   one fault (V: eio-once|eio-always|
- *                                   enospc-once|enospc-always|short-read)
+ * FAT (--fat): every sweep again on the RAM port's FAT mode, where rename
+ * cannot replace (the core removes the target, then renames: a cut between
+ * the two leaves the target missing and its temporary complete), names
+ * are case-insensitive and there are no hard links (the stale temporaries
+ * that are links elsewhere are copies here).  The same invariants and the
+ * same convergence: the recovery boot must reach the state an
+ * uninterrupted run reaches on FAT.  An open file that is removed or
+ * renamed is a contract breach there (FatFs refuses it or damages the
+ * volume).
+ *
+ * Usage: crash_test [OPTIONS]          every sweep, with counts
+ *        crash_test [OPTIONS] SCENARIO N V
+ *                                      replays one cut (V: drop|keep|torn)
+ *                                      or one fault (V: eio-once|eio-always|
+ *                                      enospc-once|enospc-always|short-read)
+ * Options: --quick     the single-cut, fault and lock sweeps (no double cuts)
+ *          --no-lock   a port without lock operations (lock checks skipped)
+ *          --fat       the RAM port in FAT mode
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +226,7 @@ static void fault_disarm(struct ram_port *ram)
 
 static unsigned char work[16384];
 static bool keep_last_good; /* the scenario's FOTA option, set per sweep */
+static bool fat_mode;       /* --fat: every port in FAT mode */
 
 static struct qpybak_config config(struct ram_port *ram)
 {
@@ -276,6 +287,7 @@ static void factory(struct ram_port *ram)
 
     ram_port_destroy(ram);
     ram_port_init(ram);
+    ram->fat = fat_mode;
     ram->max_open = 5;
     m.len = 0;
     qpybak_writer_begin(&w, strbuf_write, &m);
@@ -373,15 +385,30 @@ static void setup_fota(struct ram_port *ram)
  * are hard links to /bak files or to a tracked file (a write through one
  * would change /bak or the tracked file, which the invariants catch).
  */
+/* A hard link, or on FAT (which has none) a copy of the same content. */
+static void link_or_copy(struct ram_port *ram, const char *existing, const char *new_path)
+{
+    size_t len = 0;
+    const uint8_t *data;
+
+    if (!ram->fat) {
+        ram_port_link(ram, existing, new_path);
+        return;
+    }
+    data = ram_port_get(ram, existing, &len);
+    if (data)
+        ram_port_put(ram, new_path, data, len);
+}
+
 static void stale_temps(struct ram_port *ram, bool dirs)
 {
     /* NAME.qpybak-tmp of qpybak's own files */
     if (dirs)
         ram_port_mkdirs(ram, "/usr/checksum.json.qpybak-tmp");
     else
-        ram_port_link(ram, "/bak/checksum.json", "/usr/checksum.json.qpybak-tmp");
+        link_or_copy(ram, "/bak/checksum.json", "/usr/checksum.json.qpybak-tmp");
     ram_port_put_str(ram, "/usr/.qpybak/checksum.json.qpybak-tmp", "[{\"name\": \"/usr/ma");
-    ram_port_link(ram, "/bak/backup_restore.json", "/usr/.qpybak/boot.json.qpybak-tmp");
+    link_or_copy(ram, "/bak/backup_restore.json", "/usr/.qpybak/boot.json.qpybak-tmp");
     ram_port_put_str(ram, "/usr/.qpybak/fota.json.qpybak-tmp",
                      "[{\"name\": \"/usr/main.py\", \"crc32\": \"0x1");
     /* DIR/.qpybak-tmp of installs and copies: in /usr/.qpybak (the shadow
@@ -391,9 +418,9 @@ static void stale_temps(struct ram_port *ram, bool dirs)
         ram_port_mkdirs(ram, "/usr/.qpybak-tmp");
         ram_port_mkdirs(ram, "/usr/lib/.qpybak-tmp");
     } else {
-        ram_port_link(ram, "/bak/usr/main.py", "/usr/.qpybak/.qpybak-tmp");
+        link_or_copy(ram, "/bak/usr/main.py", "/usr/.qpybak/.qpybak-tmp");
         ram_port_put_str(ram, "/usr/.qpybak-tmp", "half a cop");
-        ram_port_link(ram, "/usr/lib/util.py", "/usr/lib/.qpybak-tmp");
+        link_or_copy(ram, "/usr/lib/util.py", "/usr/lib/.qpybak-tmp");
     }
 }
 
@@ -447,7 +474,7 @@ static void setup_stale_temps_fota_good(struct ram_port *ram)
 {
     setup_stale_temps_fota(ram);
     /* the last-known-good folder of an earlier apply */
-    ram_port_link(ram, "/bak/usr/main.py", "/usr/.qpybak/good/.qpybak-tmp");
+    link_or_copy(ram, "/bak/usr/main.py", "/usr/.qpybak/good/.qpybak-tmp");
     ram_port_mkdirs(ram, "/usr/.qpybak/good/lib/.qpybak-tmp");
 }
 
@@ -486,6 +513,7 @@ static void prep(struct ram_port *ram)
         ram->port.lock = NULL;
         ram->port.unlock = NULL;
     }
+    ram->fat = fat_mode;
     ram->max_open = 5;
     ram->bak_readonly = true;
     ram->other_lock = 0;
@@ -571,6 +599,9 @@ static bool contract_ok(const struct ram_port *ram, enum op_kind op, char *why, 
         snprintf(why, size, "more files open at once than the contract allows");
     else if (s->bad_handles != 0)
         snprintf(why, size, "%lu calls on handles that are not open", s->bad_handles);
+    else if (s->open_changes != 0)
+        snprintf(why, size, "%lu removes or renames of an open file (FAT refuses them)",
+                 s->open_changes);
     return why[0] == '\0';
 }
 
@@ -706,6 +737,10 @@ static void check_recorded(void *ctx, const struct qpybak_entry *e)
         if (f.found && f.crc == e->crc)
             return;
     }
+    /* FAT: missing inside the remove-then-rename window (see
+     * invariants_hold); the recovery check holds the next boot to it */
+    if (fat_mode && ram_port_type(r->now, e->name) == 0)
+        return;
     data = ram_port_get(r->now, e->name, &len);
     if (ram_port_type(r->now, e->name) != QPYBAK_TYPE_FILE ||
         qpybak_crc32(QPYBAK_CRC_SEED, data, len) != e->crc)
@@ -741,6 +776,12 @@ static bool invariants_hold(struct check *k)
                      manifests[i]);
     }
     for (i = 0; i < N_TRACKED && !k->why[0]; i++) {
+        /* FAT: a cut between the remove and the rename of an install
+         * leaves the file missing, never torn; boot restores it (or the
+         * journal's roll-forward re-installs it), which the recovery
+         * check holds it to */
+        if (fat_mode && ram_port_type(k->now, tracked[i]) == 0)
+            continue;
         if (!same_file(k->before, k->now, tracked[i]) && !same_file(k->after, k->now, tracked[i]) &&
             !(k->alt && same_file(k->alt, k->now, tracked[i])))
             snprintf(k->why, sizeof k->why, "%s torn (neither old nor new content)", tracked[i]);
@@ -1303,14 +1344,32 @@ static void replay(const char *name, unsigned long n, const char *variant)
 int main(int argc, char **argv)
 {
     unsigned long runs = 0;
-    bool quick = argc == 2 && strcmp(argv[1], "--quick") == 0;
+    bool quick = false;
     size_t i;
+    int a = 1;
 
-    no_lock = argc == 2 && strcmp(argv[1], "--no-lock") == 0;
-    if (argc == 4) {
-        replay(argv[1], strtoul(argv[2], NULL, 10), argv[3]);
+    for (; a < argc && strncmp(argv[a], "--", 2) == 0; a++) {
+        if (strcmp(argv[a], "--quick") == 0) {
+            quick = true;
+        } else if (strcmp(argv[a], "--no-lock") == 0) {
+            no_lock = true;
+        } else if (strcmp(argv[a], "--fat") == 0) {
+            fat_mode = true;
+        } else {
+            fprintf(stderr, "crash_test: unknown option %s\n", argv[a]);
+            return 2;
+        }
+    }
+    if (argc - a == 3) {
+        replay(argv[a], strtoul(argv[a + 1], NULL, 10), argv[a + 2]);
         return failures ? 1 : 0;
     }
+    if (argc != a) {
+        fprintf(stderr, "usage: crash_test [--quick] [--no-lock] [--fat] [SCENARIO N VARIANT]\n");
+        return 2;
+    }
+    if (fat_mode)
+        printf("FAT mode: rename cannot replace, case-insensitive names, no hard links\n");
     for (i = 0; i < N_SCENARIOS && !no_lock; i++)
         runs += sweep_lock(&scenarios[i]);
     for (i = 0; i < N_SCENARIOS; i++)
