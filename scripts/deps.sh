@@ -13,17 +13,29 @@ packages=(cmake make gcc clang libclang-rt-14-dev python3 libcmocka-dev libisal-
           gcc-arm-linux-gnueabihf qemu-user
           # the CRC unit test on big-endian and 32-bit targets (unit_crc_cross)
           gcc-s390x-linux-gnu libc6-dev-s390x-cross gcc-powerpc-linux-gnu
-          libc6-dev-powerpc-cross libc6-dev-armhf-cross)
+          libc6-dev-powerpc-cross libc6-dev-armhf-cross
+          # the unit and crash tests on s390x and armhf (scripts/cross_test.sh)
+          libcmocka-dev:s390x libcmocka-dev:armhf)
+# Installed without their recommends (a whole desktop stack otherwise).
+lean=(# the core on an emulated Cortex-M4 (tests/target)
+      qemu-system-arm)
+# The multiarch packages above (name:arch) need their architectures.
+foreign=(s390x armhf)
 
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+missing=() missing_lean=() arches=()
+for p in "${packages[@]}"; do installed "$p" || missing+=("$p"); done
+for p in "${lean[@]}"; do installed "$p" || missing_lean+=("$p"); done
+for a in "${foreign[@]}"; do
+    dpkg --print-foreign-architectures | grep -qx "$a" || arches+=("$a")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && [ ${#missing_lean[@]} -eq 0 ] && exit 0
 
-echo "installing: ${missing[*]}"
+echo "installing: ${missing[*]} ${missing_lean[*]}"
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
+for a in "${arches[@]}"; do $sudo dpkg --add-architecture "$a"; done
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq "${missing[@]}"
+[ ${#missing[@]} -eq 0 ] || $sudo apt-get install -y -qq "${missing[@]}"
+[ ${#missing_lean[@]} -eq 0 ] || $sudo apt-get install -y -qq --no-install-recommends "${missing_lean[@]}"
