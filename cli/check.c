@@ -21,6 +21,8 @@ struct check {
     bool verbose;
     bool begun; /* the JSON document was started */
     struct qpybak_report rep;
+    struct progress progress;
+    uint64_t files, bytes; /* entries done, and their sizes */
 };
 
 /* "restored      /usr/a.py": the state padded to 13 columns. */
@@ -91,12 +93,19 @@ static void after_print(const struct check *c)
         exit(cli_finish(EXIT_USAGE));
 }
 
-static void on_file(void *ctx, const struct qpybak_file_event *ev)
+/* The bytes an entry stands for on the progress line: its recorded size
+ * (the total is the manifest's sum of them), else the size found. */
+static uint64_t entry_bytes(const struct qpybak_file_event *ev)
 {
-    struct check *c = ctx;
+    if (ev->state == QPYBAK_STATE_INVALID)
+        return 0;
+    if (ev->has_expected_size)
+        return ev->expected_size;
+    return ev->has_actual ? ev->actual_size : 0;
+}
 
-    if (!out_live())
-        return;
+static void print_file(struct check *c, const struct qpybak_file_event *ev)
+{
     if (c->json) {
         /* Begun at the first event, so that a run that cannot start
          * prints an error and no half document. */
@@ -105,9 +114,22 @@ static void on_file(void *ctx, const struct qpybak_file_event *ev)
         c->begun = true;
         qpybak_report_file(&c->rep, ev);
     }
-    else if (c->verbose || ev->state != QPYBAK_STATE_OK)
+    else if (c->verbose || ev->state != QPYBAK_STATE_OK) {
+        progress_pause(&c->progress);
         print_event(c, ev);
+    }
     after_print(c);
+}
+
+static void on_file(void *ctx, const struct qpybak_file_event *ev)
+{
+    struct check *c = ctx;
+
+    c->files++;
+    c->bytes += entry_bytes(ev);
+    if (out_live())
+        print_file(c, ev);
+    progress_step(&c->progress, c->files, c->bytes);
 }
 
 /* Boot finishing an interrupted FOTA apply: one staged file.  The JSON
@@ -118,6 +140,7 @@ static void on_update(void *ctx, const struct qpybak_fota_event *ev)
 
     if (c->json || (ev->installed && !c->verbose) || !out_live())
         return;
+    progress_pause(&c->progress);
     begin_line(ev->installed ? "updated" : "not installed");
     put_name(stdout, ev->name);
     if (ev->installed)
@@ -283,8 +306,16 @@ static int run(const struct opts *o, bool boot)
     cfg.on_update = on_update;
     cfg.ctx = &c;
     memset(&res, 0, sizeof(res));
+    progress_begin(&c.progress, command, o->quiet, 0, 0);
+    /* The JSON report leaves each entry's line open until the next one:
+     * a progress line drawn on the same terminal would overwrite it. */
+    if (c.json && c.progress.stdout_tty)
+        c.progress.on = false;
+    c.progress.totals = progress_manifest_totals;
+    c.progress.totals_ctx = &px;
 
     err = boot ? qpybak_boot(&cfg, &res) : qpybak_status(&cfg, &res);
+    progress_end(&c.progress);
     qpybak_posix_close(&px);
     if (err < 0) {
         if (c.begun)

@@ -120,21 +120,40 @@ bool dirs_overlap(const char *a, const char *b);
  * 2.0 MiB/s".  It appears only when the command has run for a second, and
  * only when stderr is a terminal and --quiet was not given; the line is
  * erased when the command ends and before any error line.  Totals of 0
- * are unknown (not shown).  progress_step is cheap: call it per file. */
+ * are unknown (not shown), and so is a total that the count has passed.
+ * progress_step is cheap: call it per file. */
 struct progress {
-    bool on;    /* stderr is a terminal, no --quiet */
-    bool shown; /* a line is on the screen */
+    bool on;         /* stderr is a terminal, no --quiet */
+    bool shown;      /* a line is on the screen */
+    bool stdout_tty; /* stdout shares a terminal: progress_pause erases */
     const char *what;
     uint64_t files_total, bytes_total;
     uint64_t files, bytes;
     double start, next; /* seconds, monotonic */
     int width;          /* of the line on the screen */
+    /* Optional: fills in the totals, called once, when the line is first
+     * drawn - a count that costs a read of a file is paid only by a long
+     * run on a terminal (progress_total.c). */
+    void (*totals)(void *ctx, uint64_t *files, uint64_t *bytes);
+    void *totals_ctx;
 };
 
 void progress_begin(struct progress *pg, const char *what, bool quiet, uint64_t files_total,
                     uint64_t bytes_total);
 void progress_step(struct progress *pg, uint64_t files, uint64_t bytes);
+/* Before a line on stdout: when stdout is the terminal too, the progress
+ * line is erased (the next step draws it again below the new line). */
+void progress_pause(struct progress *pg);
 void progress_end(struct progress *pg);
+
+/* progress_total.c: totals the library does not give, for pg->totals.
+ * Boot and status: the entries of the user manifest boot would use (the
+ * first of /usr/checksum.json, its shadow, /bak/checksum.json that reads
+ * whole) and their recorded sizes; FOTA apply: the entries of its journal
+ * (/usr/.qpybak/fota.json).  ctx is the struct qpybak_posix of the run;
+ * read through its port, as the library reads. */
+void progress_manifest_totals(void *ctx, uint64_t *files, uint64_t *bytes);
+void progress_journal_totals(void *ctx, uint64_t *files, uint64_t *bytes);
 
 /* malloc that exits with a message instead of returning NULL. */
 void *xmalloc(size_t size);

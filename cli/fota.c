@@ -13,19 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What the callback needs: the roots, to name a host path. */
+/* What the callback needs: the roots, to name a host path; the progress
+ * display. */
 struct apply_ctx {
     const struct opts *o;
+    struct progress progress;
+    uint64_t files, bytes; /* staged files done, and their sizes */
 };
 
-/* One line per staged file; nothing after a write error on stdout, but
- * the apply goes on to the end (out_live()). */
-static void on_update(void *ctx, const struct qpybak_fota_event *ev)
+/* One line per staged file, the progress line kept below them. */
+static void print_update(struct apply_ctx *a, const struct qpybak_fota_event *ev)
 {
-    const struct apply_ctx *a = ctx;
-
-    if (!out_live())
-        return;
+    progress_pause(&a->progress);
     if (ev->installed) {
         printf("%-13s ", "installed");
         put_name(stdout, ev->name);
@@ -37,6 +36,19 @@ static void on_update(void *ctx, const struct qpybak_fota_event *ev)
     put_reason(stdout, a->o, ev->reason, ev->error, ev->error_path, ev->name);
     putchar('\n');
     out_live(); /* notes a write error with its errno */
+}
+
+/* Nothing is printed after a write error on stdout, but the apply goes on
+ * to the end (out_live()). */
+static void on_update(void *ctx, const struct qpybak_fota_event *ev)
+{
+    struct apply_ctx *a = ctx;
+
+    a->files++;
+    a->bytes += ev->size;
+    if (out_live())
+        print_update(a, ev);
+    progress_step(&a->progress, a->files, a->bytes);
 }
 
 /* The device path of a host directory inside USR_DIR ("/usr/.updater"),
@@ -141,7 +153,12 @@ static int apply(const struct opts *o, struct qpybak_posix *px, const char *stag
     cfg.ctx = &actx;
     cfg.keep_last_good = o->keep_last_good;
     memset(&res, 0, sizeof(res));
+    progress_begin(&actx.progress, "fota apply", o->quiet, 0, 0);
+    actx.progress.totals = progress_journal_totals;
+    actx.progress.totals_ctx = px;
+    actx.files = actx.bytes = 0;
     err = qpybak_fota_apply(&cfg, stage, &res);
+    progress_end(&actx.progress);
     /* A journal that stays is an apply that ran and is not finished: its
      * outcome, not a usage error. */
     if (res.refused != QPYBAK_REASON_NONE || (err < 0 && !res.pending))

@@ -43,25 +43,25 @@ struct command {
 
 static const struct command commands[] = {
     {"pack", cmd_pack, ROOTS | OPT_DISABLED | OPT_JSON | OPT_QUIET, OPT_BAK, 1, 1, "APP_DIR"},
-    {"boot", cmd_boot, ROOTS | OPT_JSON | OPT_VERBOSE, ROOTS, 0, 0, NULL},
-    {"status", cmd_status, ROOTS | OPT_JSON | OPT_VERBOSE, ROOTS, 0, 0, NULL},
+    {"boot", cmd_boot, ROOTS | OPT_JSON | OPT_VERBOSE | OPT_QUIET, ROOTS, 0, 0, NULL},
+    {"status", cmd_status, ROOTS | OPT_JSON | OPT_VERBOSE | OPT_QUIET, ROOTS, 0, 0, NULL},
     {"calc", cmd_calc, ROOTS, OPT_USR, 1, -1, "PATH"},
     {"crc", cmd_crc, 0, 0, 1, -1, "FILE"},
 };
 
 static const struct command fota_apply = {
-    "fota apply", cmd_fota_apply, ROOTS | OPT_KEEP_GOOD, ROOTS, 0, 1, "STAGE_DIR",
+    "fota apply", cmd_fota_apply, ROOTS | OPT_KEEP_GOOD | OPT_QUIET, ROOTS, 0, 1, "STAGE_DIR",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char usage_text[] =
     "usage: qpybak pack APP_DIR --bak BAK_DIR [--usr USR_DIR] [--disabled] [--json] [--quiet]\n"
-    "       qpybak boot   --usr USR_DIR --bak BAK_DIR [--json] [-v]\n"
-    "       qpybak status --usr USR_DIR --bak BAK_DIR [--json] [-v]\n"
+    "       qpybak boot   --usr USR_DIR --bak BAK_DIR [--json] [-v] [--quiet]\n"
+    "       qpybak status --usr USR_DIR --bak BAK_DIR [--json] [-v] [--quiet]\n"
     "       qpybak calc   --usr USR_DIR [--bak BAK_DIR] PATH...\n"
     "       qpybak crc    FILE...\n"
-    "       qpybak fota apply --usr USR_DIR --bak BAK_DIR [--keep-last-good] [STAGE_DIR]\n"
+    "       qpybak fota apply --usr USR_DIR --bak BAK_DIR [--keep-last-good] [--quiet] [STAGE_DIR]\n"
     "       qpybak --help | --version\n"
     "\n"
     "  pack        build the backup partition BAK_DIR from the files of APP_DIR,\n"
@@ -77,7 +77,7 @@ static const char usage_text[] =
     "  --json      print one JSON object (boot, status, pack)\n"
     "  -v          list every entry, not only the damaged ones (boot, status)\n"
     "  --disabled  pack with the feature off ({\"enable\": 0})\n"
-    "  --quiet     pack: no progress display, no summary line\n"
+    "  --quiet     no progress display (pack: no summary line either)\n"
     "  --keep-last-good  fota apply: keep each installed file under\n"
     "              USR_DIR/.qpybak/good/, so that boot restores a damaged updated\n"
     "              file to its update, not to the factory version\n"

@@ -290,6 +290,7 @@ void progress_begin(struct progress *pg, const char *what, bool quiet, uint64_t 
     pg->what = what;
     pg->files_total = files_total;
     pg->bytes_total = bytes_total;
+    pg->stdout_tty = isatty(STDOUT_FILENO) != 0;
     if (pg->on) {
         /* Nothing for a command that ends within a second.  The tests set
          * QPYBAK_PROGRESS_AFTER=0 (seconds) to see the line at once. */
@@ -311,6 +312,16 @@ void progress_step(struct progress *pg, uint64_t files, uint64_t bytes)
     if (!pg->on || (now = seconds()) < pg->next)
         return;
     pg->next = now + 0.25; /* four redraws a second */
+    if (pg->totals != NULL) {
+        pg->totals(pg->totals_ctx, &pg->files_total, &pg->bytes_total);
+        pg->totals = NULL;
+    }
+    /* A total the count has passed was wrong (the manifest changed under
+     * the run, or boot used another copy): no total rather than a false one. */
+    if (files > pg->files_total)
+        pg->files_total = 0;
+    if (bytes > pg->bytes_total)
+        pg->bytes_total = 0;
     t = now - pg->start;
     thousands(a, sizeof(a), files);
     human_bytes(c, sizeof(c), (double)bytes);
@@ -338,6 +349,12 @@ void progress_step(struct progress *pg, uint64_t files, uint64_t bytes)
         pg->width = n;
     pg->shown = true;
     progress_shown = pg;
+}
+
+void progress_pause(struct progress *pg)
+{
+    if (pg->stdout_tty)
+        progress_erase(pg);
 }
 
 void progress_end(struct progress *pg)
