@@ -23,6 +23,7 @@ class RAMBlockDev:
     (an offset into the block) and the plain one FAT uses."""
 
     def __init__(self, block_size, block_count):
+        self.fail_writes = False  # a worn or write-protected medium: EIO
         self.block_size = block_size
         self.data = bytearray(block_size * block_count)
         self.block_count = block_count
@@ -32,6 +33,8 @@ class RAMBlockDev:
         buf[:] = self.data[start : start + len(buf)]
 
     def writeblocks(self, block, buf, offset=None):
+        if self.fail_writes:
+            return -5  # EIO, which the file system raises as OSError
         if offset is None:  # the plain interface: whole blocks, erase included
             offset = 0
         start = block * self.block_size + offset
@@ -61,6 +64,10 @@ def _bdev(kind):
     return RAMBlockDev(4096, 128) if kind == "lfs" else RAMBlockDev(512, 1024)
 
 
+# The block devices behind the mounted partitions, by mount point.
+devices = {}
+
+
 def mount(kind="lfs"):
     """Formats and mounts fresh partitions at /usr and /bak."""
     for point in ("/usr", "/bak"):
@@ -69,8 +76,10 @@ def mount(kind="lfs"):
         except OSError:
             pass
     gc.collect()  # the previous partitions' RAM
-    usr = _make_fs(kind, _bdev(kind))
-    bak = _make_fs(kind, _bdev(kind))
+    devices["/usr"] = _bdev(kind)
+    devices["/bak"] = _bdev(kind)
+    usr = _make_fs(kind, devices["/usr"])
+    bak = _make_fs(kind, devices["/bak"])
     vfs.mount(usr, "/usr")
     vfs.mount(bak, "/bak")
     return usr, bak
