@@ -150,8 +150,11 @@ struct qpybak_stat {
  * - stat:   type and size of a path, without following a symbolic link.
  * - rename: atomically replaces `to` with `from` (both in one directory): after
  *           a power cut, `to` is either the old or the new file, never torn
- *           or missing.  littlefs and POSIX rename give this; FatFs needs
- *           care (see docs/porting.md).
+ *           or missing.  littlefs and POSIX rename give this.  A file
+ *           system that cannot rename over a file (FAT) returns
+ *           QPYBAK_ERR_EXIST when `to` exists: the core then removes `to`
+ *           and renames again, and the next boot finishes a cut between the
+ *           two (docs/design.md, "Renames that cannot replace").
  * - remove: removes a file, or an empty directory (QPYBAK_ERR_NOTEMPTY
  *           when it is not empty).
  * - mkdir:  creates one directory; QPYBAK_ERR_EXIST if it is there.

@@ -148,6 +148,8 @@ int io_sync(struct run *c, int handle);
 int io_close(struct run *c, int handle);
 int io_stat(struct run *c, const char *path, struct qpybak_stat *st);
 int io_rename(struct run *c, const char *from, const char *to);
+/* Renames from over an existing file to, on any port (see io.c). */
+int io_replace(struct run *c, const char *from, const char *to);
 int io_remove(struct run *c, const char *path);
 int io_mkdir(struct run *c, const char *path);
 int io_list(struct run *c, const char *path,

@@ -210,7 +210,7 @@ int install_copy(struct installer *in, const char *src, const char *dst,
         c->fail_path = src;
     }
     if (!err) {
-        err = io_rename(c, in->scratch, dst);
+        err = io_replace(c, in->scratch, dst);
         if (err)
             c->fail_path = dst;
     }

@@ -77,6 +77,28 @@ int io_rename(struct run *c, const char *from, const char *to)
     return r;
 }
 
+int io_replace(struct run *c, const char *from, const char *to)
+{
+    struct qpybak_stat st;
+    int r = io_rename(c, from, to);
+
+    /* A port whose rename cannot replace (FAT) says EXIST: the old file
+     * goes first.  Until the second rename, `to` is missing and `from`
+     * complete; the next boot finishes from there (docs/design.md,
+     * "Renames that cannot replace").  A failed step is returned as it is,
+     * so that a passing error is tried again like any other. */
+    if (r != QPYBAK_ERR_EXIST)
+        return r;
+    r = io_stat(c, to, &st);
+    if (!r && st.type != QPYBAK_TYPE_FILE)
+        return QPYBAK_ERR_EXIST; /* only a file is replaced */
+    if (!r)
+        r = io_remove(c, to);
+    if (!r || err_class(r) == ERR_ABSENT)
+        r = io_rename(c, from, to);
+    return r;
+}
+
 int io_remove(struct run *c, const char *path)
 {
     int r = c->port->remove(c->port->ctx, path);

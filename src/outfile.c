@@ -140,7 +140,7 @@ int outfile_commit(struct outfile *o)
         err = cerr;
     own_temp_name(o->target, temp); /* it fitted at open */
     if (!err)
-        err = io_rename(c, temp, o->target);
+        err = io_replace(c, temp, o->target);
     if (err) {
         c->fail_path = o->target;
         io_remove(c, temp);

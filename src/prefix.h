@@ -50,6 +50,7 @@
 #define io_read qpybak__io_read
 #define io_remove qpybak__io_remove
 #define io_rename qpybak__io_rename
+#define io_replace qpybak__io_replace
 #define io_stat qpybak__io_stat
 #define io_sync qpybak__io_sync
 #define io_write qpybak__io_write

@@ -1419,6 +1419,67 @@ static void test_stale_temps_removed(void **state)
     assert_true(file_is_factory("/usr/main.py"));
 }
 
+/* A file system whose rename cannot replace (FAT): the hook refuses a
+ * rename onto an existing file, as FatFs does, and can cut the power right
+ * after the core removed the old primary (every later call fails). */
+static bool cut_after_primary_removed, power_is_off;
+
+static int no_replace_hook(void *ctx, enum ram_op op, const char *path, const char *path2)
+{
+    (void)ctx;
+    if (power_is_off)
+        return QPYBAK_ERR_IO;
+    if (op == RAM_OP_RENAME && ram_port_type(ram, path2) == QPYBAK_TYPE_FILE)
+        return QPYBAK_ERR_EXIST;
+    if (op == RAM_OP_REMOVE && cut_after_primary_removed && strcmp(path, PRIMARY) == 0)
+        power_is_off = true; /* the remove itself is done: the window */
+    return 0;
+}
+
+static void test_rename_cannot_replace(void **state)
+{
+    static const char edited[] = "import app\napp.run(debug=True)\n";
+    uint32_t crc = 0;
+
+    (void)state;
+    /* calc and a boot restore on such a port: the same outcome as on any */
+    scene(true, true);
+    ram->hook = no_replace_hook;
+    put_str("/usr/main.py", edited);
+    assert_int_equal(CALC("/usr/main.py", &crc), 1);
+    assert_int_equal(recorded_crc(PRIMARY, "/usr/main.py"), crc_of(edited, strlen(edited)));
+    assert_true(same_file(PRIMARY, SHADOW));
+    put_str("/usr/apn_cfg.json", "damaged");
+    assert_int_equal(BOOT(), 0);
+    STATE("/usr/apn_cfg.json", QPYBAK_STATE_RESTORED);
+    assert_true(file_is_factory("/usr/apn_cfg.json"));
+    assert_true(ram_port_file_is(ram, "/usr/main.py", edited));
+
+    /* a cut between the remove of the primary and the rename: the next
+     * boot puts the complete temporary in place, the edit is kept */
+    put_str("/usr/main.py", "import app\n");
+    cut_after_primary_removed = true;
+    reset_run();
+    assert_true(qpybak_calc(&cfg, "/usr/main.py", &crc) < 0);
+    cut_after_primary_removed = power_is_off = false;
+    assert_int_equal(ram_port_type(ram, PRIMARY), 0);
+    assert_int_equal(ram_port_type(ram, PRIMARY ".qpybak-tmp"), QPYBAK_TYPE_FILE);
+    assert_int_equal(BOOT(), 0); /* hygiene(): no temporary left */
+    STATE("/usr/main.py", QPYBAK_STATE_OK);
+    assert_true(ram_port_file_is(ram, "/usr/main.py", "import app\n"));
+    assert_int_equal(recorded_crc(PRIMARY, "/usr/main.py"), crc_of("import app\n", 11));
+    assert_true(same_file(PRIMARY, SHADOW));
+
+    /* a torn temporary is never put in place: the shadow is used */
+    ram_port_delete(ram, PRIMARY);
+    put_str(PRIMARY ".qpybak-tmp", "[{\"name\": \"/usr/main.py\", \"crc32\": \"0x");
+    assert_int_equal(BOOT(), 0);
+    assert_int_equal(res.source, QPYBAK_SOURCE_SHADOW);
+    STATE("/usr/main.py", QPYBAK_STATE_OK);
+    assert_true(same_file(PRIMARY, SHADOW));
+    ram->hook = NULL;
+}
+
 /* A directory where a tracked file belongs is not replaced. */
 static void test_directory_in_place_of_file(void **state)
 {
@@ -1958,6 +2019,7 @@ int main(void)
         T(test_status_changes_nothing),
         T(test_status_primary_corrupt),
         T(test_stale_temps_removed),
+        T(test_rename_cannot_replace),
         T(test_directory_in_place_of_file),
         T(test_io_error_one_file),
         T(test_report_content),
