@@ -17,7 +17,9 @@ packages=(cmake make gcc clang libclang-rt-14-dev python3 libcmocka-dev libisal-
           # the unit and crash tests on s390x and armhf (scripts/cross_test.sh)
           libcmocka-dev:s390x libcmocka-dev:armhf
           # qpybak on real FAT volumes (tests/fatfs/host_volume.sh), fsck of FatFs's
-          dosfstools mtools fusefat)
+          dosfstools mtools fusefat
+          # the Zephyr module and ESP-IDF component manifests (tests/glue)
+          yamllint)
 # Installed without their recommends (a whole desktop stack otherwise).
 lean=(# the core on an emulated Cortex-M4 (tests/target)
       qemu-system-arm)
