@@ -1,0 +1,117 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * An emulated device for the littlefs port's tests: real littlefs on
+ * littlefs's own emulated block device (bd/lfs_emubd), in one of the two
+ * layouts the port supports, with littlefs's power-loss emulation.
+ *
+ * - DEV_TWO: two partitions, as QuecPython has them: one block device and
+ *   one lfs_t for /usr, another for /bak.
+ * - DEV_ONE: one block device and one littlefs with folders /usr and /bak.
+ *
+ * A power cut: dev_arm_cut(k) sets lfs_emubd's power_cycles on the block
+ * device that holds /usr, so the k-th block program or erase from then on
+ * loses the power.  lfs_emubd calls our powerloss callback at that instant
+ * (after the k-th operation reached the block, and - with the out-of-order
+ * behaviour - with the first block written since the last sync put back as
+ * it was): the callback keeps a copy of the device as it is then, the image
+ * a reboot finds, and marks the device dead.  From then on every block
+ * operation fails with LFS_ERR_IO, so the procedure runs on to its end
+ * against a dead device, as it would on a board whose flash lost the power
+ * first.  dev_reboot() puts the image back, forgets every RAM state
+ * (lfs_t, the port's files and lock) and mounts again.
+ *
+ * Trees move in and out as struct ram_port trees (tests/support/ram_port.h),
+ * used here only as a container of paths and contents: dev_load writes one
+ * onto a freshly formatted device with plain littlefs calls, dev_dump reads
+ * the device back into one.
+ */
+#ifndef LFS_DEVICE_H
+#define LFS_DEVICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bd/lfs_emubd.h"
+#include "lfs.h"
+#include "qpybak_littlefs.h"
+#include "ram_port.h"
+
+/* The geometry: small blocks and caches, so that a procedure takes many
+ * programs and erases and littlefs compacts and splits its metadata. */
+#define DEV_READ_SIZE 16
+#define DEV_PROG_SIZE 16
+#define DEV_BLOCK_SIZE 512
+#define DEV_CACHE_SIZE 64
+#define DEV_LOOKAHEAD_SIZE 16
+#define DEV_USR_BLOCKS 256 /* 128 KiB */
+#define DEV_BAK_BLOCKS 128 /* 64 KiB (DEV_TWO) */
+
+enum dev_layout { DEV_TWO, DEV_ONE };
+
+struct dev_part {
+    struct lfs_config cfg; /* first: the block callbacks find the part from it */
+    lfs_emubd_t bd;
+    struct lfs_emubd_config bdcfg;
+    lfs_emubd_t image; /* the device as the power cut left it */
+    bool has_image;
+    struct lfs_device *dev;
+    lfs_t lfs;
+    bool mounted;
+    uint8_t read_buffer[DEV_CACHE_SIZE];
+    uint8_t prog_buffer[DEV_CACHE_SIZE];
+    uint8_t lookahead_buffer[DEV_LOOKAHEAD_SIZE];
+};
+
+struct lfs_device {
+    enum dev_layout layout;
+    int n_parts;
+    struct dev_part parts[2]; /* [0] holds /usr (and /bak in DEV_ONE), [1] /bak */
+    struct qpybak_littlefs port; /* set up by dev_mount */
+    bool dead;                   /* the power is off: block operations fail */
+    bool cut;                    /* a power cut happened since dev_arm_cut */
+};
+
+/* A saved device: the blocks of each part (copy-on-write, cheap). */
+struct dev_image {
+    int n_parts;
+    lfs_emubd_t bd[2];
+};
+
+const char *dev_layout_name(enum dev_layout layout);
+
+/* Creates the block devices (erased), unmounted.  0 or an lfs error. */
+int dev_create(struct lfs_device *d, enum dev_layout layout);
+void dev_destroy(struct lfs_device *d);
+
+/* Formats, then writes the tree of scene (the "/usr" and "/bak" trees) and
+ * leaves the device mounted with the port set up. */
+int dev_load(struct lfs_device *d, const struct ram_port *scene);
+
+/* Mounts every part and sets up the port (qpybak_littlefs_init). */
+int dev_mount(struct lfs_device *d);
+void dev_unmount(struct lfs_device *d);
+
+/* The device's tree into out (replacing its tree).  In DEV_ONE anything at
+ * the root besides usr and bak is an error.  0 or a negative error. */
+int dev_dump(struct lfs_device *d, struct ram_port *out);
+
+/* Saves the blocks (unmount first: nothing may be cached) / puts them back
+ * (the device is left unmounted). */
+int dev_save(struct lfs_device *d, struct dev_image *img);
+int dev_restore(struct lfs_device *d, const struct dev_image *img);
+void dev_image_free(struct dev_image *img);
+
+/* Block programs and erases: arm a power cut at the k-th from now (0: no
+ * cut) with lfs_emubd's behaviour, and count them. */
+void dev_arm_cut(struct lfs_device *d, uint32_t k, lfs_emubd_powerloss_behavior_t behaviour);
+uint32_t dev_armed_left(struct lfs_device *d);
+
+/* Programs and erases of the block device of /bak (DEV_TWO) so far. */
+uint64_t dev_bak_writes(struct lfs_device *d);
+
+/* After a power cut (or none): back to the image the cut left, every RAM
+ * state forgotten, mounted again.  0 or the mount's error. */
+int dev_reboot(struct lfs_device *d);
+
+#endif

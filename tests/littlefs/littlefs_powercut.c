@@ -1,0 +1,483 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Power cuts at every block program and erase of boot, calc and FOTA
+ * apply, on real littlefs over lfs_emubd (lfs_device.h), with the checks
+ * of the crash sweeps (tests/crash/crash_test.c, docs/crash-testing.md).
+ *
+ * For a procedure and a layout: a clean run counts the programs and erases
+ * it makes (N).  Then for k = 1..N and for each of lfs_emubd's power-loss
+ * behaviours - noop (every operation up to the k-th reached the flash) and
+ * ooo (out of order: the first block written since the last sync is also
+ * lost) - the procedure runs from the same starting image with the power
+ * cut at the k-th operation.  It goes on to its end against a dead device
+ * (every block operation fails), as a board does once its flash is gone.
+ * Then:
+ * - the cut run left no file open and the lock free;
+ * - the device mounts again (a reboot: every RAM state forgotten);
+ * - the invariants of docs/design.md, "Crash safety", hold on what the cut
+ *   left: /bak unchanged (DEV_TWO: not one block of its device programmed
+ *   or erased), each user manifest unchanged or a whole valid manifest,
+ *   each tracked file its old or its new content, every recorded checksum
+ *   describing its file, nothing outside /usr and /bak;
+ * - the next boot, uninterrupted, reaches exactly the state an
+ *   uninterrupted run of the procedure and a boot reach (for calc, and for
+ *   FOTA apply cut before its commit point, the state a boot alone
+ *   reaches), with no temporary file and no journal left.
+ *
+ * Usage: littlefs_powercut boot|calc|fota two|one [K noop|ooo]
+ *        (with K: replay one cut and print the trees)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lfs_device.h"
+#include "qpybak_tools.h"
+#include "scenes.h"
+
+enum op_kind { OP_BOOT, OP_CALC, OP_FOTA };
+
+static const struct {
+    const char *name;
+    enum op_kind op;
+    void (*setup)(struct ram_port *ram);
+} ops[] = {
+    {"boot", OP_BOOT, scene_restore},
+    {"calc", OP_CALC, scene_calc},
+    {"fota", OP_FOTA, scene_fota},
+};
+
+static const struct {
+    const char *name;
+    lfs_emubd_powerloss_behavior_t behaviour;
+} behaviours[] = {
+    {"noop", LFS_EMUBD_POWERLOSS_NOOP},
+    {"ooo", LFS_EMUBD_POWERLOSS_OOO},
+};
+#define N_BEHAVIOURS (sizeof behaviours / sizeof behaviours[0])
+
+static const char *const tracked[] = {
+    "/usr/main.py", "/usr/lib/net.py", "/usr/lib/util.py", "/usr/apn_cfg.json",
+    "/usr/system_config.json", "/usr/plugins/extra.py", WORDS_PATH,
+};
+#define N_TRACKED (sizeof tracked / sizeof tracked[0])
+
+static struct lfs_device dev;
+static unsigned char work[8192];
+static int failures;
+static bool verbose;
+
+static int run_op(enum op_kind op)
+{
+    struct qpybak_config cfg;
+    struct qpybak_result res;
+    struct qpybak_fota_result fres;
+    uint32_t crc;
+    int ret;
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.port = &dev.port.port;
+    cfg.buffer = work;
+    cfg.buffer_size = sizeof work;
+    memset(&res, 0, sizeof res);
+    memset(&fres, 0, sizeof fres);
+    switch (op) {
+    case OP_BOOT:
+        ret = qpybak_boot(&cfg, &res);
+        if (verbose)
+            printf("boot: %d, restored %u, error %d (%s), fota: journal %d, installed %u, "
+                   "failed %u, pending %d, error %d (%s)\n",
+                   ret, res.counts[QPYBAK_STATE_RESTORED], res.error,
+                   res.error_path ? res.error_path : "-", res.fota.journal, res.fota.installed,
+                   res.fota.failed, res.fota.pending, res.fota.error,
+                   res.fota.error_path ? res.fota.error_path : "-");
+        return ret;
+    case OP_CALC:
+        ret = qpybak_calc(&cfg, CALC_PATH, &crc);
+        if (verbose)
+            printf("calc: %d\n", ret);
+        return ret;
+    case OP_FOTA:
+        ret = qpybak_fota_apply(&cfg, NULL, &fres);
+        if (verbose)
+            printf("fota apply: %d, installed %u, failed %u, pending %d, error %d (%s)\n", ret,
+                   fres.installed, fres.failed, fres.pending, fres.error,
+                   fres.error_path ? fres.error_path : "-");
+        return ret;
+    }
+    return -1;
+}
+
+/* --------------------------------------------------------------- checks */
+
+/* No file left open and the lock released. */
+static const char *contract(void)
+{
+    int i;
+
+    for (i = 0; i < QPYBAK_LITTLEFS_MAX_OPEN; i++)
+        if (dev.port.owners[i] != NULL)
+            return "a file left open";
+    if (dev.port.lock_exclusive || dev.port.lock_shared)
+        return "the lock still held";
+    return NULL;
+}
+
+static bool same_file(const struct ram_port *a, const struct ram_port *b, const char *path)
+{
+    size_t la = 0, lb = 0;
+    const uint8_t *da = ram_port_get(a, path, &la), *db = ram_port_get(b, path, &lb);
+    int ta = ram_port_type(a, path), tb = ram_port_type(b, path);
+
+    if (ta != tb)
+        return false;
+    if (ta != QPYBAK_TYPE_FILE)
+        return true;
+    return la == lb && (la == 0 || memcmp(da, db, la) == 0);
+}
+
+struct mem_source {
+    const uint8_t *p;
+    size_t left;
+};
+
+static int read_mem(void *ctx, void *buf, size_t want)
+{
+    struct mem_source *m = (struct mem_source *)ctx;
+    size_t n = want < m->left ? want : m->left;
+
+    memcpy(buf, m->p, n);
+    m->p += n;
+    m->left -= n;
+    return (int)n;
+}
+
+/* Visits every entry of a manifest file; the reader's final code (0: a
+ * whole, valid manifest), or 1 when the file is absent. */
+static int each_entry(const struct ram_port *ram, const char *path,
+                      void (*fn)(void *ctx, const struct qpybak_entry *e), void *ctx)
+{
+    struct qpybak_reader r;
+    struct qpybak_entry e;
+    struct mem_source src;
+    char chunk[64], name[256];
+    size_t len = 0;
+    int err;
+
+    if (ram_port_type(ram, path) != QPYBAK_TYPE_FILE)
+        return 1;
+    src.p = ram_port_get(ram, path, &len);
+    src.left = len;
+    qpybak_reader_init(&r, read_mem, &src, chunk, sizeof chunk, name, sizeof name);
+    while ((err = qpybak_reader_next(&r, &e)) == 1)
+        if (fn)
+            fn(ctx, &e);
+    return err;
+}
+
+struct check {
+    const struct ram_port *before, *after, *alt, *now;
+    char why[512];
+};
+
+struct find {
+    const char *name;
+    bool found;
+    uint32_t crc;
+};
+
+static void find_name(void *ctx, const struct qpybak_entry *e)
+{
+    struct find *f = (struct find *)ctx;
+
+    if (!f->found && e->name && strcmp(e->name, f->name) == 0) {
+        f->found = true;
+        f->crc = e->crc;
+    }
+}
+
+/* An entry of the user manifest now: copied from a manifest that was there
+ * before, or describing its file as it is. */
+static void check_recorded(void *ctx, const struct qpybak_entry *e)
+{
+    static const char *const sources[] = {PRIMARY, SHADOW, BACKUP_MANIFEST};
+    struct check *k = (struct check *)ctx;
+    struct find f;
+    size_t len = 0, i;
+    const uint8_t *data;
+
+    if (e->invalid != QPYBAK_REASON_NONE || k->why[0])
+        return;
+    for (i = 0; i < 3; i++) {
+        f.name = e->name;
+        f.found = false;
+        each_entry(k->before, sources[i], find_name, &f);
+        if (f.found && f.crc == e->crc)
+            return;
+    }
+    data = ram_port_get(k->now, e->name, &len);
+    if (ram_port_type(k->now, e->name) != QPYBAK_TYPE_FILE ||
+        qpybak_crc32(QPYBAK_CRC_SEED, data, len) != e->crc)
+        snprintf(k->why, sizeof k->why, "manifest records %s as 0x%08x, which the file does not hold",
+                 e->name, (unsigned)e->crc);
+}
+
+static void bak_unchanged(void *ctx, const char *path, enum qpybak_type type,
+                          const uint8_t *data, size_t len)
+{
+    struct check *k = (struct check *)ctx;
+
+    (void)type;
+    (void)data;
+    (void)len;
+    if (!k->why[0] && strncmp(path, "/bak/", 5) == 0 && !same_file(k->before, k->now, path))
+        snprintf(k->why, sizeof k->why, "%.400s changed", path);
+}
+
+static void find_temp(void *ctx, const char *path, enum qpybak_type type, const uint8_t *data,
+                      size_t len)
+{
+    struct check *k = (struct check *)ctx;
+    size_t n = strlen(path);
+
+    (void)type;
+    (void)data;
+    (void)len;
+    if (n > 11 && strcmp(path + n - 11, ".qpybak-tmp") == 0 && !k->why[0])
+        snprintf(k->why, sizeof k->why, "temporary file left: %.480s", path);
+}
+
+/* The invariants of docs/design.md, "Crash safety", on what a cut left. */
+static bool invariants_hold(struct check *k)
+{
+    static const char *const manifests[] = {PRIMARY, SHADOW};
+    size_t i;
+
+    k->why[0] = '\0';
+    if (ram_port_count_files(k->now, "/bak/") != ram_port_count_files(k->before, "/bak/"))
+        snprintf(k->why, sizeof k->why, "files added to or removed from /bak");
+    if (!k->why[0])
+        ram_port_walk(k->before, bak_unchanged, k);
+    for (i = 0; i < 2 && !k->why[0]; i++) {
+        if (same_file(k->before, k->now, manifests[i]))
+            continue;
+        if (ram_port_type(k->now, manifests[i]) == QPYBAK_TYPE_FILE &&
+            each_entry(k->now, manifests[i], NULL, NULL) != 0)
+            snprintf(k->why, sizeof k->why, "%s torn (neither old nor a valid manifest)",
+                     manifests[i]);
+    }
+    for (i = 0; i < N_TRACKED && !k->why[0]; i++)
+        if (!same_file(k->before, k->now, tracked[i]) && !same_file(k->after, k->now, tracked[i]) &&
+            !(k->alt && same_file(k->alt, k->now, tracked[i])))
+            snprintf(k->why, sizeof k->why, "%s torn (neither old nor new content)", tracked[i]);
+    if (!k->why[0])
+        each_entry(k->now, PRIMARY, check_recorded, k);
+    return k->why[0] == '\0';
+}
+
+/* The same tree, boot's report aside (it tells what that boot saw). */
+static bool same_end_state(const struct ram_port *a, const struct ram_port *b)
+{
+    static struct ram_port *ca, *cb;
+
+    if (!ca) {
+        ca = ram_port_new();
+        cb = ram_port_new();
+    }
+    ram_port_copy_tree(ca, a);
+    ram_port_copy_tree(cb, b);
+    ram_port_delete(ca, REPORT);
+    ram_port_delete(cb, REPORT);
+    return ram_port_equal(ca, cb);
+}
+
+/* ----------------------------------------------------------------- runs */
+
+struct refs {
+    struct dev_image image;  /* the device before the procedure */
+    struct ram_port *before; /* its tree */
+    struct ram_port *applied; /* procedure + boot, uninterrupted */
+    struct ram_port *skipped; /* boot alone */
+    uint32_t ops;             /* programs and erases of the clean run */
+};
+
+#define COUNT_ARMED 0x40000000u /* far more than any run takes */
+
+static void fail(const char *op, uint32_t k, const char *behaviour, const char *why,
+                 const struct ram_port *tree)
+{
+    failures++;
+    if (failures <= 20)
+        fprintf(stderr, "FAIL %s %s cut at %u (%s): %s\n  replay: littlefs_powercut %s %s %u %s\n",
+                op, dev_layout_name(dev.layout), (unsigned)k, behaviour, why, op,
+                dev.layout == DEV_TWO ? "two" : "one", (unsigned)k, behaviour);
+    if ((failures <= 2 || verbose) && tree)
+        ram_port_dump(tree, stderr);
+}
+
+static void must(int err, const char *what)
+{
+    if (err) {
+        fprintf(stderr, "%s: littlefs error %d\n", what, err);
+        exit(1);
+    }
+}
+
+static void make_refs(size_t o, struct refs *r)
+{
+    const char *why;
+
+    r->before = ram_port_new();
+    r->applied = ram_port_new();
+    r->skipped = ram_port_new();
+    ops[o].setup(r->before);
+    must(dev_load(&dev, r->before), "load");
+    dev_unmount(&dev);
+    must(dev_save(&dev, &r->image), "save");
+
+    /* the procedure uninterrupted, counting programs and erases, then boot */
+    must(dev_restore(&dev, &r->image), "restore");
+    must(dev_mount(&dev), "mount");
+    dev_arm_cut(&dev, COUNT_ARMED, LFS_EMUBD_POWERLOSS_NOOP);
+    run_op(ops[o].op);
+    r->ops = COUNT_ARMED - dev_armed_left(&dev);
+    if ((why = contract()) != NULL)
+        fail(ops[o].name, 0, "-", why, NULL);
+    must(dev_reboot(&dev), "reboot");
+    run_op(OP_BOOT);
+    must(dev_dump(&dev, r->applied), "dump");
+
+    must(dev_restore(&dev, &r->image), "restore");
+    must(dev_mount(&dev), "mount");
+    run_op(OP_BOOT);
+    must(dev_dump(&dev, r->skipped), "dump");
+}
+
+static void free_refs(struct refs *r)
+{
+    dev_image_free(&r->image);
+    ram_port_free(r->before);
+    ram_port_free(r->applied);
+    ram_port_free(r->skipped);
+}
+
+/* One cut at the k-th program or erase, checked; then the next boot. */
+static void cut_once(size_t o, struct refs *r, uint32_t k, size_t b, struct ram_port *now)
+{
+    const char *op = ops[o].name, *bname = behaviours[b].name, *why;
+    struct check c;
+    uint64_t bak;
+    bool committed;
+    int err;
+
+    must(dev_restore(&dev, &r->image), "restore");
+    must(dev_mount(&dev), "mount");
+    bak = dev_bak_writes(&dev);
+    dev_arm_cut(&dev, k, behaviours[b].behaviour);
+    run_op(ops[o].op);
+    if (!dev.cut) {
+        fail(op, k, bname, "the power was never cut: the run took fewer operations", NULL);
+        return;
+    }
+    if ((why = contract()) != NULL)
+        fail(op, k, bname, why, NULL);
+    err = dev_reboot(&dev);
+    if (err) {
+        char msg[64];
+
+        snprintf(msg, sizeof msg, "littlefs does not mount after the cut (%d)", err);
+        fail(op, k, bname, msg, NULL);
+        return;
+    }
+    err = dev_dump(&dev, now);
+    if (err) {
+        fail(op, k, bname, "cannot read the tree back (or something outside /usr and /bak)", now);
+        return;
+    }
+    c.before = r->before;
+    c.after = r->applied;
+    c.alt = ops[o].op == OP_BOOT ? NULL : r->skipped;
+    c.now = now;
+    if (!invariants_hold(&c)) {
+        fail(op, k, bname, c.why, now);
+        return;
+    }
+    committed = ram_port_type(now, JOURNAL) == QPYBAK_TYPE_FILE;
+    if (verbose) {
+        printf("after the cut at %u (%s), remounted (gstate tag 0x%08x pair %u %u):\n", (unsigned)k, bname,
+               (unsigned)dev.parts[0].lfs.gstate.tag, (unsigned)dev.parts[0].lfs.gstate.pair[0],
+               (unsigned)dev.parts[0].lfs.gstate.pair[1]);
+        ram_port_dump(now, stdout);
+    }
+
+    /* the next boot */
+    run_op(OP_BOOT);
+    if ((why = contract()) != NULL)
+        fail(op, k, bname, why, NULL);
+    if (dev_bak_writes(&dev) != bak)
+        fail(op, k, bname, "a block of the /bak partition was programmed or erased", NULL);
+    if (dev_dump(&dev, now) != 0) {
+        fail(op, k, bname, "cannot read the tree back after the recovery boot", now);
+        return;
+    }
+    c.why[0] = '\0';
+    ram_port_walk(now, find_temp, &c);
+    if (c.why[0])
+        fail(op, k, bname, c.why, now);
+    else if (ram_port_type(now, JOURNAL) != 0)
+        fail(op, k, bname, "the FOTA journal is still there after the recovery boot", now);
+    else if (!same_end_state(now, r->applied) &&
+             !((ops[o].op == OP_CALC || (ops[o].op == OP_FOTA && !committed)) &&
+               same_end_state(now, r->skipped)))
+        fail(op, k, bname, "the recovery boot ends elsewhere than an uninterrupted run", now);
+    else if (verbose)
+        ram_port_dump(now, stdout);
+}
+
+int main(int argc, char **argv)
+{
+    struct ram_port *now;
+    struct refs r;
+    enum dev_layout layout;
+    unsigned long runs = 0;
+    size_t o, b;
+    uint32_t k;
+
+    if (argc != 3 && argc != 5)
+        goto usage;
+    for (o = 0; o < sizeof ops / sizeof ops[0] && strcmp(ops[o].name, argv[1]) != 0; o++)
+        ;
+    if (o == sizeof ops / sizeof ops[0] || (strcmp(argv[2], "two") && strcmp(argv[2], "one")))
+        goto usage;
+    layout = strcmp(argv[2], "two") == 0 ? DEV_TWO : DEV_ONE;
+    must(dev_create(&dev, layout), "create");
+    now = ram_port_new();
+    make_refs(o, &r);
+    if (argc == 5) {
+        verbose = true;
+        for (b = 0; b < N_BEHAVIOURS && strcmp(behaviours[b].name, argv[4]) != 0; b++)
+            ;
+        if (b == N_BEHAVIOURS)
+            goto usage;
+        cut_once(o, &r, (uint32_t)strtoul(argv[3], NULL, 10), b, now);
+        printf("%d failures\n", failures);
+        return failures ? 1 : 0;
+    }
+    if (r.ops == 0)
+        fail(ops[o].name, 0, "-", "the clean run made no program or erase", NULL);
+    for (k = 1; k <= r.ops; k++)
+        for (b = 0; b < N_BEHAVIOURS; b++, runs++)
+            cut_once(o, &r, k, b, now);
+    printf("littlefs %d.%d, %s, %s: cuts at programs/erases 1..%u x %zu behaviours (noop, ooo): "
+           "%lu runs, %d failures\n",
+           LFS_VERSION_MAJOR, LFS_VERSION_MINOR, dev_layout_name(layout), ops[o].name,
+           (unsigned)r.ops, N_BEHAVIOURS, runs, failures);
+    free_refs(&r);
+    ram_port_free(now);
+    dev_destroy(&dev);
+    return failures ? 1 : 0;
+usage:
+    fprintf(stderr, "usage: littlefs_powercut boot|calc|fota two|one [K noop|ooo]\n");
+    return 2;
+}
