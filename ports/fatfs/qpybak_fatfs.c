@@ -18,6 +18,9 @@
 #if FF_LFN_UNICODE == 1 || FF_LFN_UNICODE == 3
 #error "qpybak's FatFs port passes char paths: FF_LFN_UNICODE 0 (ANSI/OEM) or 2 (UTF-8)"
 #endif
+#if FF_DEFINED == 5385
+#error "FatFs R0.15b: f_readdir never ends a listing (ChaN's R0.16 history); use R0.15a or R0.16"
+#endif
 #if FF_FS_LOCK != 0 && FF_FS_LOCK < 6
 #error "FF_FS_LOCK must allow six objects (five files and a listing), or be 0"
 #endif

@@ -157,26 +157,32 @@ static void put(const char *path, const char *text)
     fat.bak_writable = false;
 }
 
+/* Removes a file or a folder with everything in it (setting a scene). */
 static void delete_path(const char *path)
 {
-    char fpath[300];
+    char fpath[300], child[300];
+    FRESULT fr;
+    DIR d;
+    FILINFO fi;
 
     snprintf(fpath, sizeof fpath, "%s%s", strncmp(path, "/usr", 4) == 0 ? "0:" : "1:", path + 4);
-    if (f_unlink(fpath) == FR_DENIED) { /* a folder: its content first */
-        DIR d;
-        FILINFO fi;
-        char child[300];
-
-        f_opendir(&d, fpath);
-        while (f_readdir(&d, &fi) == FR_OK && fi.fname[0]) {
-            snprintf(child, sizeof child, "%s/%s", path, fi.fname);
-            f_closedir(&d);
-            delete_path(child);
-            f_opendir(&d, fpath);
-        }
-        f_closedir(&d);
-        f_unlink(fpath);
+    fr = f_unlink(fpath);
+    if (fr == FR_OK || fr == FR_NO_FILE)
+        return;
+    if (fr != FR_DENIED || f_opendir(&d, fpath) != FR_OK) {
+        fprintf(stderr, "delete %s: FRESULT %d\n", path, (int)fr);
+        exit(1);
     }
+    /* a folder: its content first, one entry per listing */
+    while (f_readdir(&d, &fi) == FR_OK && fi.fname[0]) {
+        snprintf(child, sizeof child, "%s/%s", path, fi.fname);
+        f_closedir(&d);
+        delete_path(child);
+        if (f_opendir(&d, fpath) != FR_OK)
+            break;
+    }
+    f_closedir(&d);
+    f_unlink(fpath);
 }
 
 /* The FatFs tree, read back into a RAM port tree (for comparing). */
