@@ -51,7 +51,7 @@ support=("$out/obj/ram_port.o")
 # among function pointers: ISO C has no such conversion, GCC does.
 compile "$here/startup.c" startup.o "${warn[@]}" -Wno-pedantic -I"$here"
 support+=("$out/obj/startup.o")
-for f in semihost stack icount scene; do
+for f in semihost stack icount scene flash_port; do
     compile "$here/$f.c" "$f.o" "${warn[@]}" -I"$root/tests/support" -I"$here"
     support+=("$out/obj/$f.o")
 done
@@ -70,4 +70,7 @@ link scene_min_buffer "$here/scene_min_buffer.c" "${support[@]}" "${core[@]}"
 link scene_calc "$here/scene_calc.c" "${support[@]}" "${core[@]}"
 link scene_fota "$here/scene_fota.c" "${support[@]}" "${core[@]}"
 link scene_fota_cut "$here/scene_fota.c" -DSCENE_FOTA_CUT "${support[@]}" "${core[@]}"
+link scene_icount "$here/scene_icount.c" "$out/obj/startup.o" "$out/obj/semihost.o" \
+    "$out/obj/icount.o"
+link bench_boot "$here/bench_boot.c" "${support[@]}" "${core[@]}"
 echo "built $(ls "$out"/*.elf | wc -l) scenes in $out"

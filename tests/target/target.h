@@ -13,6 +13,10 @@
 /* Writes text to the host's stdout, without newlib. */
 void target_puts(const char *text);
 
+/* The command line QEMU was given (the kernel's path, then -append's
+ * text) into buf, NUL-terminated.  0, or -1 (buf empty) when there is none. */
+int target_cmdline(char *buf, size_t size);
+
 /* Ends the run: QEMU exits with this status. */
 void target_exit(int status) __attribute__((noreturn));
 

@@ -1,0 +1,174 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "flash_port.h"
+
+#include <string.h>
+
+#define N_SLOTS (2 * FLASH_PORT_MAX_FILES)
+
+static uint32_t path_hash(const char *path)
+{
+    uint32_t h = 2166136261u;
+
+    while (*path)
+        h = (h ^ (uint8_t)*path++) * 16777619u;
+    return h;
+}
+
+static int find(const struct flash_port *flash, const char *path)
+{
+    uint32_t i = path_hash(path) % N_SLOTS;
+
+    while (flash->slots[i]) {
+        int f = flash->slots[i] - 1;
+
+        if (strcmp(flash->files[f].path, path) == 0)
+            return f;
+        i = (i + 1) % N_SLOTS;
+    }
+    return -1;
+}
+
+int flash_port_add(struct flash_port *flash, const char *path, const void *data, uint32_t size)
+{
+    uint32_t i;
+    struct flash_file *f;
+
+    if (flash->n_files == FLASH_PORT_MAX_FILES)
+        return -1;
+    f = &flash->files[flash->n_files];
+    f->path = path;
+    f->data = (const uint8_t *)data;
+    f->size = size;
+    f->type = data ? QPYBAK_TYPE_FILE : QPYBAK_TYPE_DIR;
+    for (i = path_hash(path) % N_SLOTS; flash->slots[i]; i = (i + 1) % N_SLOTS) {
+    }
+    flash->slots[i] = (int16_t)++flash->n_files;
+    return 0;
+}
+
+static int op_open(void *ctx, const char *path, int flags)
+{
+    struct flash_port *flash = (struct flash_port *)ctx;
+    int f, h;
+
+    if (flags & QPYBAK_O_WRITE) {
+        flash->changes++;
+        return QPYBAK_ERR_ROFS;
+    }
+    f = find(flash, path);
+    if (f < 0)
+        return QPYBAK_ERR_NOENT;
+    if (flash->files[f].type != QPYBAK_TYPE_FILE)
+        return QPYBAK_ERR_ISDIR;
+    for (h = 0; h < FLASH_PORT_HANDLES; h++)
+        if (flash->handles[h].file < 0) {
+            flash->handles[h].file = f;
+            flash->handles[h].pos = 0;
+            flash->opens++;
+            return h;
+        }
+    return QPYBAK_ERR_NOMEM;
+}
+
+/* A word copy when both sides allow it: newlib-nano's memcpy goes byte by
+ * byte, which would bill the core for a slow port. */
+static void copy(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    if ((((uintptr_t)dst | (uintptr_t)src) & 3u) == 0) {
+        for (; n >= 4; n -= 4, dst += 4, src += 4)
+            *(uint32_t *)(void *)dst = *(const uint32_t *)(const void *)src;
+    }
+    while (n--)
+        *dst++ = *src++;
+}
+
+static int op_read(void *ctx, int handle, void *buf, size_t len)
+{
+    struct flash_port *flash = (struct flash_port *)ctx;
+    const struct flash_file *f;
+    uint32_t pos, left;
+
+    if (handle < 0 || handle >= FLASH_PORT_HANDLES || flash->handles[handle].file < 0)
+        return QPYBAK_ERR_INVAL;
+    f = &flash->files[flash->handles[handle].file];
+    pos = flash->handles[handle].pos;
+    left = f->size - pos;
+    if (len > left)
+        len = left;
+    if (len > 0x7FFFFFFFu)
+        len = 0x7FFFFFFFu;
+    copy((uint8_t *)buf, f->data + pos, len);
+    flash->handles[handle].pos = pos + (uint32_t)len;
+    flash->bytes_read += len;
+    flash->reads++;
+    return (int)len;
+}
+
+static int op_close(void *ctx, int handle)
+{
+    struct flash_port *flash = (struct flash_port *)ctx;
+
+    if (handle < 0 || handle >= FLASH_PORT_HANDLES || flash->handles[handle].file < 0)
+        return QPYBAK_ERR_INVAL;
+    flash->handles[handle].file = -1;
+    return 0;
+}
+
+static int op_stat(void *ctx, const char *path, struct qpybak_stat *st)
+{
+    struct flash_port *flash = (struct flash_port *)ctx;
+    int f = find(flash, path);
+
+    if (f < 0)
+        return QPYBAK_ERR_NOENT;
+    st->type = flash->files[f].type;
+    st->size = flash->files[f].size;
+    return 0;
+}
+
+static int refuse_handle(void *ctx, int handle)
+{
+    (void)handle;
+    ((struct flash_port *)ctx)->changes++;
+    return QPYBAK_ERR_ROFS;
+}
+
+static int refuse_write(void *ctx, int handle, const void *buf, size_t len)
+{
+    (void)buf;
+    (void)len;
+    return refuse_handle(ctx, handle);
+}
+
+static int refuse_path(void *ctx, const char *path)
+{
+    (void)path;
+    ((struct flash_port *)ctx)->changes++;
+    return QPYBAK_ERR_ROFS;
+}
+
+static int refuse_rename(void *ctx, const char *from, const char *to)
+{
+    (void)to;
+    return refuse_path(ctx, from);
+}
+
+void flash_port_init(struct flash_port *flash)
+{
+    int h;
+
+    memset(flash, 0, sizeof *flash);
+    for (h = 0; h < FLASH_PORT_HANDLES; h++)
+        flash->handles[h].file = -1;
+    flash->port.ctx = flash;
+    flash->port.open = op_open;
+    flash->port.read = op_read;
+    flash->port.write = refuse_write;
+    flash->port.sync = refuse_handle;
+    flash->port.close = op_close;
+    flash->port.stat = op_stat;
+    flash->port.rename = refuse_rename;
+    flash->port.remove = refuse_path;
+    flash->port.mkdir = refuse_path;
+}
