@@ -2,7 +2,9 @@
 # SPDX-FileCopyrightText: 2026 The qpybak authors
 # SPDX-License-Identifier: Apache-2.0
 # Installs what it needs, builds qpybak twice (normal, and ASan + UBSan) and
-# runs every test: unit, scenario, cross builds.  CI runs exactly this.
+# runs every test: unit, scenario, cross builds, the scenes on an emulated
+# Cortex-M4 (label target), the unit and crash tests on s390x and armhf.
+# CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -18,10 +20,13 @@ echo "== build and test with AddressSanitizer + UndefinedBehaviorSanitizer =="
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DQPYBAK_SANITIZE=ON
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE "cross|bench|static"
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE "cross|bench|static|target"
 
 echo "== the scenario and hostile-tree tests under valgrind =="
 bash scripts/valgrind.sh build
+
+echo "== the unit and crash tests on s390x (big-endian) and armhf (32-bit), under qemu-user =="
+bash scripts/cross_test.sh
 
 echo "== fuzzing, bounded (tests/fuzz/README.md runs it longer) =="
 bash scripts/fuzz.sh

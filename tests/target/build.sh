@@ -73,4 +73,4 @@ link scene_fota_cut "$here/scene_fota.c" -DSCENE_FOTA_CUT "${support[@]}" "${cor
 link scene_icount "$here/scene_icount.c" "$out/obj/startup.o" "$out/obj/semihost.o" \
     "$out/obj/icount.o"
 link bench_boot "$here/bench_boot.c" "${support[@]}" "${core[@]}"
-echo "built $(ls "$out"/*.elf | wc -l) scenes in $out"
+echo "built the scenes in $out"
