@@ -262,13 +262,38 @@ static int lp_list(void *ctx, const char *path,
     return qpybak_littlefs_error(r < 0 ? r : err);
 }
 
-/* A RAM flag: gone with the power, as the contract asks. */
+/*
+ * littlefs finishes a rename cut between its two commits - the source and
+ * the target in two metadata pairs of one directory - only at its first
+ * write after the mount.  Until then lookups can miss a sibling of the
+ * moved file: after such a cut, littlefs 2.9.3 (and 2.11.2) reported
+ * /usr/.qpybak missing - journal and shadow manifest with it - until the
+ * first write, and boot would have restored the updated files before
+ * seeing the FOTA journal.  So the view is made consistent before a
+ * procedure reads anything.  Costs nothing when no fix is pending.
+ */
+static int make_consistent(struct qpybak_littlefs *p)
+{
+#ifndef LFS_READONLY
+    return qpybak_littlefs_error(lfs_fs_mkconsistent(p->usr));
+#else
+    (void)p;
+    return 0;
+#endif
+}
+
+/* A RAM flag: gone with the power, as the contract asks.  Taking it also
+ * makes littlefs's view consistent (see make_consistent). */
 static int lp_lock(void *ctx, int mode)
 {
     struct qpybak_littlefs *p = self(ctx);
+    int err;
 
     if (p->lock_exclusive || (mode == QPYBAK_LOCK_EXCLUSIVE && p->lock_shared > 0))
         return QPYBAK_ERR_BUSY;
+    err = make_consistent(p);
+    if (err)
+        return err;
     if (mode == QPYBAK_LOCK_EXCLUSIVE)
         p->lock_exclusive = true;
     else
@@ -311,5 +336,5 @@ int qpybak_littlefs_init(struct qpybak_littlefs *p, lfs_t *usr, lfs_t *bak)
     p->port.list = lp_list;
     p->port.lock = lp_lock;
     p->port.unlock = lp_unlock;
-    return 0;
+    return make_consistent(p);
 }

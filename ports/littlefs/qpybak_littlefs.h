@@ -69,15 +69,21 @@ struct qpybak_littlefs {
 
 /*
  * Fills p->port for the mounted file systems usr and bak (the same pointer
- * for one littlefs with folders /usr and /bak).  Returns 0, or
- * QPYBAK_ERR_INVAL when usr or bak is NULL or a file system's cache_size
- * exceeds QPYBAK_LITTLEFS_CACHE_SIZE.
+ * for one littlefs with folders /usr and /bak), and makes littlefs's view
+ * of usr consistent (lfs_fs_mkconsistent: a rename that a power cut
+ * interrupted is finished; until then littlefs can report a file next to
+ * it missing).  Call it after every mount, before the first procedure.
+ * Returns 0, QPYBAK_ERR_INVAL when usr or bak is NULL or a file system's
+ * cache_size exceeds QPYBAK_LITTLEFS_CACHE_SIZE, or the error of
+ * lfs_fs_mkconsistent.
  *
  * port.lock is a flag in this structure: a procedure started while another
  * holds it (calc called from boot's callback, say) gets QPYBAK_ERR_BUSY.
- * It does not wait and is not safe between threads: where two tasks may
- * run qpybak at once, set port.lock and port.unlock to functions over an
- * RTOS mutex (or both to NULL when only one task ever does).
+ * Taking it calls lfs_fs_mkconsistent on usr again (no work when nothing
+ * is pending).  It does not wait and is not safe between threads: where
+ * two tasks may run qpybak at once, set port.lock and port.unlock to
+ * functions over an RTOS mutex that also call lfs_fs_mkconsistent (or both
+ * to NULL when only one task ever does, after qpybak_littlefs_init).
  */
 int qpybak_littlefs_init(struct qpybak_littlefs *p, lfs_t *usr, lfs_t *bak);
 

@@ -135,6 +135,13 @@ void dev_destroy(struct lfs_device *d)
     }
 }
 
+/* lfs_gstate_hasmove (lfs.c): the move bits of the tag littlefs read at
+ * mount. */
+static bool has_pending_move(const lfs_t *lfs)
+{
+    return (lfs->gdisk.tag & 0x70000000u) != 0;
+}
+
 int dev_mount(struct lfs_device *d)
 {
     int i, err;
@@ -147,6 +154,9 @@ int dev_mount(struct lfs_device *d)
             return err;
         d->parts[i].mounted = true;
     }
+    d->pending_move = has_pending_move(&d->parts[0].lfs);
+    if (d->pending_move && d->view_before_fix)
+        dev_dump(d, d->view_before_fix);
     return qpybak_littlefs_init(&d->port, &d->parts[0].lfs,
                                 &d->parts[d->layout == DEV_TWO ? 1 : 0].lfs);
 }

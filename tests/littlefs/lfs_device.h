@@ -70,6 +70,13 @@ struct lfs_device {
     struct qpybak_littlefs port; /* set up by dev_mount */
     bool dead;                   /* the power is off: block operations fail */
     bool cut;                    /* a power cut happened since dev_arm_cut */
+    /* Set by dev_mount: littlefs found a rename half done (a pending move
+     * in its global state), which it finishes at the first write or at
+     * lfs_fs_mkconsistent (which qpybak_littlefs_init calls).  When
+     * view_before_fix is set, the tree as littlefs shows it before that is
+     * dumped there. */
+    bool pending_move;
+    struct ram_port *view_before_fix;
 };
 
 /* A saved device: the blocks of each part (copy-on-write, cheap). */
@@ -88,7 +95,8 @@ void dev_destroy(struct lfs_device *d);
  * leaves the device mounted with the port set up. */
 int dev_load(struct lfs_device *d, const struct ram_port *scene);
 
-/* Mounts every part and sets up the port (qpybak_littlefs_init). */
+/* Mounts every part and sets up the port (qpybak_littlefs_init; see
+ * pending_move). */
 int dev_mount(struct lfs_device *d);
 void dev_unmount(struct lfs_device *d);
 
