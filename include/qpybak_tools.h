@@ -86,15 +86,13 @@ struct qpybak_reader {
     uint8_t *chunk;
     size_t chunk_size, pos, len;
     char *name;
-    size_t name_size; /* name_max + 1 */
-    size_t name_max;
+    size_t name_size; /* the name limit + 1 */
     char *from;       /* the core's FOTA journal reader only: a buffer for */
-    size_t from_size; /* the "from" member (NULL: an unknown key), */
-    size_t from_len;  /* its length, */
-    bool has_from;    /* and whether the last entry had one */
+    size_t from_size; /* the "from" member (NULL: an unknown key), and */
+    size_t from_len;  /* the last entry's (0: it had none) */
     uint32_t index;
-    int state;
     int error;
+    uint8_t state;
     bool eof;
 };
 

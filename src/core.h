@@ -75,7 +75,6 @@ struct run {
 
     struct outfile out;    /* the new user manifest, or the FOTA journal */
     struct outfile report; /* boot.json, opened at the first thing to report */
-    enum { REPORT_NONE, REPORT_OPEN, REPORT_FAILED } report_state;
     struct qpybak_report rep;
     struct qpybak_writer writer;
 
@@ -83,7 +82,6 @@ struct run {
     char *from;          /* the FOTA journal entry's staged copy (reader_from) */
     size_t path_size;    /* of every path buffer: the longest path built */
 
-    bool fota_retry;     /* an install failed on a storage error */
 
     /* The path of the last failed step of a files.c operation (one of its
      * arguments or its temporary name), for note_error; err_path holds a
@@ -93,8 +91,12 @@ struct run {
 
     uint8_t *bloom;      /* names seen so far (duplicate check), may be 0: */
     size_t bloom_bits;   /* the first bits of the spare buffer (index.c) */
-    unsigned bloom_k;
+    uint8_t bloom_k;
+
+    uint8_t report_state; /* REPORT_*, below */
+    bool fota_retry;      /* an install failed on a storage error */
 };
+enum { REPORT_NONE, REPORT_OPEN, REPORT_FAILED };
 
 /* What a procedure lays out of the work buffer besides the run, its three
  * cursors and the I/O buffer (workspace.c); qpybak_buffer_min() is the

@@ -34,11 +34,8 @@ void dedupe_reset(struct run *c)
     if (c->bloom)
         mem_zero(c->bloom, c->bloom_bits / 8);
     /* k = bits per entry * ln 2, the false-positive optimum, within 1..8 */
-    c->bloom_k = (unsigned)(per * 7 / 10);
-    if (c->bloom_k < 1)
-        c->bloom_k = 1;
-    if (c->bloom_k > 8)
-        c->bloom_k = 8;
+    per = per * 7 / 10;
+    c->bloom_k = (uint8_t)(per < 1 ? 1 : per > 8 ? 8 : per);
 }
 
 /*

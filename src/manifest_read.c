@@ -20,7 +20,6 @@ void qpybak_reader_init(struct qpybak_reader *r, qpybak_read_fn read, void *read
     r->len = 0;
     r->name = name;
     r->name_size = name_size;
-    r->name_max = name_size - 1;
     r->index = 0;
     r->state = R_START;
     r->error = 0;
@@ -28,7 +27,6 @@ void qpybak_reader_init(struct qpybak_reader *r, qpybak_read_fn read, void *read
     r->from = NULL;
     r->from_size = 0;
     r->from_len = 0;
-    r->has_from = false;
 }
 
 void reader_accept_from(struct qpybak_reader *r, char *buf, size_t size)
@@ -39,8 +37,9 @@ void reader_accept_from(struct qpybak_reader *r, char *buf, size_t size)
 
 const char *reader_from(const struct qpybak_reader *r, size_t *len)
 {
-    *len = r->has_from ? r->from_len : 0;
-    return r->has_from ? r->from : NULL;
+    /* An empty "from" names nothing: as good as none. */
+    *len = r->from_len;
+    return r->from_len ? r->from : NULL;
 }
 
 /* Parses "0x1a2b" / "1A2B" (1-8 hex digits): true and *crc on success. */
@@ -139,7 +138,6 @@ static int read_member(struct qpybak_reader *r, struct qpybak_entry *e, unsigned
         err = json_string(r, r->from, r->from_size, &len, &flags);
         if (err)
             return err;
-        r->has_from = true;
         r->from_len = len < r->from_size ? len : r->from_size - 1;
         if (flags)
             invalidate(e, QPYBAK_REASON_BAD_NAME);
@@ -165,7 +163,6 @@ static int read_entry(struct qpybak_reader *r, struct qpybak_entry *e)
     e->crc = 0;
     e->size = 0;
     e->has_size = false;
-    r->has_from = false;
     r->from_len = 0;
     e->index = r->index;
     e->invalid = QPYBAK_REASON_NONE;
@@ -198,7 +195,7 @@ static int read_entry(struct qpybak_reader *r, struct qpybak_entry *e)
     if (e->name == NULL) {
         e->invalid = QPYBAK_REASON_NO_NAME;
     } else if (e->invalid != QPYBAK_REASON_NAME_TOO_LONG && e->invalid != QPYBAK_REASON_BAD_NAME) {
-        enum qpybak_reason why = qpybak_name_check(e->name, e->name_len, r->name_max);
+        enum qpybak_reason why = qpybak_name_check(e->name, e->name_len, r->name_size - 1);
 
         if (why != QPYBAK_REASON_NONE)
             e->invalid = why;
