@@ -51,7 +51,9 @@ support=("$out/obj/ram_port.o")
 # among function pointers: ISO C has no such conversion, GCC does.
 compile "$here/startup.c" startup.o "${warn[@]}" -Wno-pedantic -I"$here"
 support+=("$out/obj/startup.o")
-for f in semihost stack icount scene flash_port; do
+compile "$here/call_on.S" call_on.o
+support+=("$out/obj/call_on.o")
+for f in semihost stack icount scene flash_port split_port; do
     compile "$here/$f.c" "$f.o" "${warn[@]}" -I"$root/tests/support" -I"$here"
     support+=("$out/obj/$f.o")
 done

@@ -77,7 +77,7 @@ struct qpybak_config scene_config(size_t buffer_size)
     work_size = buffer_size;
     memset(work + work_size, GUARD_BYTE, sizeof work - work_size);
     memset(&cfg, 0, sizeof cfg);
-    cfg.port = &scene_ram.port;
+    cfg.port = split_port(&scene_ram.port);
     cfg.buffer = work;
     cfg.buffer_size = buffer_size;
     return cfg;
@@ -102,11 +102,11 @@ bool scene_check(bool ok, const char *what)
     return ok;
 }
 
-void scene_stack(const char *procedure, size_t used)
+void scene_stack(const char *procedure, size_t core, size_t port)
 {
-    printf("stack %-24s %4u B (limit %u B)\n", procedure, (unsigned)used,
-           (unsigned)SCENE_STACK_LIMIT);
-    if (used > SCENE_STACK_LIMIT) {
+    printf("stack %-22s core %4u B (limit %u B), RAM port %4u B more\n", procedure,
+           (unsigned)core, (unsigned)SCENE_STACK_LIMIT, (unsigned)port);
+    if (core > SCENE_STACK_LIMIT) {
         printf("FAIL: %s uses more than %u B of stack\n", procedure, (unsigned)SCENE_STACK_LIMIT);
         failures++;
     }

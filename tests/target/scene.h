@@ -13,6 +13,7 @@
 
 #include "qpybak_tools.h"
 #include "ram_port.h"
+#include "split_port.h"
 #include "target.h"
 
 /* The issue's limit: no procedure may use more stack than this (the work
@@ -34,7 +35,9 @@ extern struct ram_port scene_ram;
  * both user manifests, as pack writes them. */
 void scene_factory(void);
 
-/* A configuration over scene_ram with a work buffer of buffer_size bytes
+/* A configuration over scene_ram - through split_port, so that stack
+ * measurements tell the core's stack from the RAM port's; call it after
+ * scene_factory, which sets the port's operations - with a work buffer of buffer_size bytes
  * (at most SCENE_BUFFER_MAX); the bytes after it are guarded (below). */
 #define SCENE_BUFFER_MAX 8192
 struct qpybak_config scene_config(size_t buffer_size);
@@ -45,9 +48,18 @@ bool scene_guard_intact(void);
 /* Counts a failure (printing what) when ok is false; returns ok. */
 bool scene_check(bool ok, const char *what);
 
-/* Prints a procedure's stack high-water mark and fails it above
- * SCENE_STACK_LIMIT. */
-void scene_stack(const char *procedure, size_t used);
+/* Prints a procedure's stack high-water marks - the core's (its frames
+ * and its callbacks', on the main stack) and the port's (on its own) - and
+ * fails the core's above SCENE_STACK_LIMIT. */
+void scene_stack(const char *procedure, size_t core, size_t port);
+
+/* Runs call (a procedure) and measures both stacks into *core, *port. */
+#define SCENE_STACK_OF(core, port, call)                                                           \
+    do {                                                                                           \
+        split_port_paint();                                                                        \
+        TARGET_STACK_OF(core, call);                                                               \
+        *(port) = split_port_peak();                                                               \
+    } while (0)
 
 /* The port contract after a finished run: no handle open, no lock held,
  * nothing changed under /bak, no breach counted by the RAM port. */

@@ -16,7 +16,7 @@ int main(void)
     struct qpybak_config cfg;
     struct qpybak_result res;
     const uint8_t *shadow;
-    size_t used, i, shadow_len;
+    size_t used, port, i, shadow_len;
     int rc;
 
     scene_factory();
@@ -25,8 +25,8 @@ int main(void)
     ram_port_delete(&scene_ram, QPYBAK_PATH_PRIMARY);
     cfg = scene_config(QPYBAK_BUFFER_MIN);
     ram_port_reset_stats(&scene_ram);
-    TARGET_STACK_OF(&used, rc = qpybak_boot(&cfg, &res));
-    scene_stack("boot (damaged)", used);
+    SCENE_STACK_OF(&used, &port, rc = qpybak_boot(&cfg, &res));
+    scene_stack("boot (damaged)", used, port);
     scene_check(rc == 0, "boot returns 0");
     scene_check(res.source == QPYBAK_SOURCE_SHADOW, "boot used the shadow");
     scene_check(res.repaired & QPYBAK_REPAIRED_PRIMARY, "the primary repaired");

@@ -14,14 +14,14 @@ int main(void)
 {
     struct qpybak_config cfg;
     struct qpybak_result res;
-    size_t used;
+    size_t used, port;
     int rc;
 
     scene_factory();
     cfg = scene_config(QPYBAK_BUFFER_MIN);
     ram_port_reset_stats(&scene_ram);
-    TARGET_STACK_OF(&used, rc = qpybak_boot(&cfg, &res));
-    scene_stack("boot (intact)", used);
+    SCENE_STACK_OF(&used, &port, rc = qpybak_boot(&cfg, &res));
+    scene_stack("boot (intact)", used, port);
     scene_check(rc == 0, "boot returns 0");
     scene_check(res.enabled && res.source == QPYBAK_SOURCE_PRIMARY, "boot used the primary");
     scene_check(res.counts[QPYBAK_STATE_OK] == scene_n_files, "every file ok");
@@ -30,8 +30,8 @@ int main(void)
     scene_check_port("boot");
 
     ram_port_reset_stats(&scene_ram);
-    TARGET_STACK_OF(&used, rc = qpybak_status(&cfg, &res));
-    scene_stack("status", used);
+    SCENE_STACK_OF(&used, &port, rc = qpybak_status(&cfg, &res));
+    scene_stack("status", used, port);
     scene_check(rc == 0 && res.counts[QPYBAK_STATE_OK] == scene_n_files, "status: every file ok");
     scene_check(scene_ram.stats.mutations == 0, "status changes nothing");
     scene_check_port("status");

@@ -18,15 +18,15 @@ int main(void)
     struct qpybak_config cfg;
     struct qpybak_result res;
     uint32_t crc = 0;
-    size_t used;
+    size_t used, port;
     int rc;
 
     scene_factory();
     ram_port_put_str(&scene_ram, "/usr/apn_cfg.json", edit);
     cfg = scene_config(QPYBAK_BUFFER_MIN);
     ram_port_reset_stats(&scene_ram);
-    TARGET_STACK_OF(&used, rc = qpybak_calc(&cfg, "/usr/apn_cfg.json", &crc));
-    scene_stack("calc", used);
+    SCENE_STACK_OF(&used, &port, rc = qpybak_calc(&cfg, "/usr/apn_cfg.json", &crc));
+    scene_stack("calc", used, port);
     scene_check(rc == 1, "calc records the tracked file");
     scene_check(crc == qpybak_crc32(QPYBAK_CRC_SEED, edit, strlen(edit)), "calc's CRC");
     scene_check(scene_ram.stats.renames == 2, "both manifests replaced");

@@ -62,14 +62,14 @@ int main(void)
     struct qpybak_config cfg;
     struct qpybak_fota_result fres;
     struct qpybak_result res;
-    size_t used;
+    size_t used, port;
     int rc;
 
     stage();
     cfg = scene_config(QPYBAK_BUFFER_MIN);
     ram_port_reset_stats(&scene_ram);
-    TARGET_STACK_OF(&used, rc = qpybak_fota_apply(&cfg, NULL, &fres));
-    scene_stack("fota_apply", used);
+    SCENE_STACK_OF(&used, &port, rc = qpybak_fota_apply(&cfg, NULL, &fres));
+    scene_stack("fota_apply", used, port);
     scene_check(rc == 0, "FOTA apply returns 0");
     scene_check(fres.installed == N_STAGED && fres.failed == 0 && !fres.pending,
                 "every staged file installed");
@@ -125,14 +125,14 @@ int main(void)
     struct qpybak_fota_result fres;
     struct qpybak_result res;
     struct cut c;
-    size_t used, worst = 0;
+    size_t used, port, worst = 0, worst_port = 0;
     unsigned long at;
     char what[96];
     int rc;
 
-    cfg = scene_config(QPYBAK_BUFFER_MIN);
     for (at = 1;; at++) {
         stage();
+        cfg = scene_config(QPYBAK_BUFFER_MIN);
         memset(&c, 0, sizeof c);
         c.at = at;
         scene_ram.hook = cut_hook;
@@ -147,9 +147,11 @@ int main(void)
             break;
         ram_port_power_cut(&scene_ram);
         ram_port_reset_stats(&scene_ram);
-        TARGET_STACK_OF(&used, rc = qpybak_boot(&cfg, &res));
+        SCENE_STACK_OF(&used, &port, rc = qpybak_boot(&cfg, &res));
         if (used > worst)
             worst = used;
+        if (port > worst_port)
+            worst_port = port;
         snprintf(what, sizeof what, "cut at %lu after the commit: boot finished the update", at);
         scene_check(rc == 0 && res.fota.journal && res.fota.installed == N_STAGED &&
                         !res.fota.pending,
@@ -161,7 +163,7 @@ int main(void)
     }
     printf("cut points after the commit: %lu\n", at - 1);
     scene_check(at > 1, "at least one cut point after the commit");
-    scene_stack("boot (finishing FOTA)", worst);
+    scene_stack("boot (finishing FOTA)", worst, worst_port);
     return scene_end("fota_cut");
 }
 

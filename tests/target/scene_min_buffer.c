@@ -16,7 +16,7 @@ int main(void)
     struct qpybak_config cfg;
     struct qpybak_result res;
     size_t min = qpybak_buffer_min(0);
-    size_t used, i;
+    size_t used, port, i;
     int rc;
 
     printf("qpybak_buffer_min(0) = %u B on this target\n", (unsigned)min);
@@ -36,8 +36,8 @@ int main(void)
 
     cfg = scene_config(min);
     ram_port_reset_stats(&scene_ram);
-    TARGET_STACK_OF(&used, rc = qpybak_boot(&cfg, &res));
-    scene_stack("boot (minimum buffer)", used);
+    SCENE_STACK_OF(&used, &port, rc = qpybak_boot(&cfg, &res));
+    scene_stack("boot (minimum buffer)", used, port);
     scene_check(rc == 0, "boot returns 0");
     scene_check(scene_guard_intact(), "nothing written past qpybak_buffer_min()");
     scene_check(res.counts[QPYBAK_STATE_RESTORED] == 2, "two files restored");

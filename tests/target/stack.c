@@ -34,3 +34,16 @@ size_t target_stack_peak(uintptr_t base)
         p++;
     return base - (uintptr_t)p;
 }
+
+void target_region_paint(uint32_t *lo, uint32_t *hi)
+{
+    while (lo < hi)
+        *lo++ = PAINT;
+}
+
+size_t target_region_peak(const uint32_t *lo, const uint32_t *hi)
+{
+    while (lo < hi && *lo == PAINT)
+        lo++;
+    return (size_t)(hi - lo) * sizeof *lo;
+}

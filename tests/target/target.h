@@ -34,6 +34,9 @@ static inline uintptr_t target_sp(void)
  * in that range: a call that used less than it reads as its size.) */
 void target_stack_paint(void);
 size_t target_stack_peak(uintptr_t base);
+/* The same for another stack area [lo, hi) growing down from hi. */
+void target_region_paint(uint32_t *lo, uint32_t *hi);
+size_t target_region_peak(const uint32_t *lo, const uint32_t *hi);
 #define TARGET_STACK_OF(used, call)                                                                \
     do {                                                                                           \
         uintptr_t target_base_ = target_sp();                                                      \
