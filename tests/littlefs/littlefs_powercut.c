@@ -25,8 +25,15 @@
  *   FOTA apply cut before its commit point, the state a boot alone
  *   reaches), with no temporary file and no journal left.
  *
- * Usage: littlefs_powercut boot|calc|fota two|one [K noop|ooo]
- *        (with K: replay one cut and print the trees)
+ * Double cuts (--double STRIDE): a first cut at every STRIDE-th program
+ * or erase of the procedure, then a second cut at each program and erase
+ * of the recovery boot in turn (counted by a clean recovery boot on the
+ * same image), the same checks after it, and one more boot that must
+ * reach the same end state.
+ *
+ * Usage: littlefs_powercut boot|calc|fota two|one [--double STRIDE]
+ *        littlefs_powercut boot|calc|fota two|one K [K2] noop|ooo
+ *        (replays one cut, or a cut K and a second K2, printing the trees)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -365,38 +372,62 @@ static void free_refs(struct refs *r)
     ram_port_free(r->skipped);
 }
 
-/* One cut at the k-th program or erase, checked; then the next boot. */
-static void cut_once(size_t o, struct refs *r, uint32_t k, size_t b, struct ram_port *now)
+/* A cut names itself by k, or k1/k2 for a second cut during the
+ * recovery boot. */
+struct cut {
+    size_t o;          /* the procedure */
+    size_t b;          /* the behaviour */
+    uint32_t k1, k2;   /* k2 = 0: a single cut */
+    bool committed;    /* the FOTA journal was there after the first cut */
+};
+
+static void cut_fail(const struct cut *c, const char *why, const struct ram_port *tree)
 {
-    const char *op = ops[o].name, *bname = behaviours[b].name, *why;
-    struct check c;
-    uint64_t bak;
-    bool committed;
+    char where[40];
+    const char *bname = behaviours[c->b].name;
+
+    failures++;
+    if (c->k2)
+        snprintf(where, sizeof where, "%u %u", (unsigned)c->k1, (unsigned)c->k2);
+    else
+        snprintf(where, sizeof where, "%u", (unsigned)c->k1);
+    if (failures <= 20)
+        fprintf(stderr, "FAIL %s %s cut at %s (%s): %s\n  replay: littlefs_powercut %s %s %s %s\n",
+                ops[c->o].name, dev_layout_name(dev.layout), where, bname, why, ops[c->o].name,
+                dev.layout == DEV_TWO ? "two" : "one", where, bname);
+    if ((failures <= 2 || verbose) && tree)
+        ram_port_dump(tree, stderr);
+}
+
+/* Runs op (the procedure, or the recovery boot) with the power cut at the
+ * k-th program or erase, reboots and checks what the cut left.  Returns
+ * false when a check failed (reported). */
+static bool cut_and_check(const struct cut *c, struct refs *r, enum op_kind op, uint32_t k,
+                          struct ram_port *now)
+{
+    struct check chk;
+    const char *why;
     int err;
 
-    must(dev_restore(&dev, &r->image), "restore");
-    must(dev_mount(&dev), "mount");
-    bak = dev_bak_writes(&dev);
-    dev_arm_cut(&dev, k, behaviours[b].behaviour);
-    run_op(ops[o].op);
+    dev_arm_cut(&dev, k, behaviours[c->b].behaviour);
+    run_op(op);
     if (!dev.cut) {
-        fail(op, k, bname, "the power was never cut: the run took fewer operations", NULL);
-        return;
+        cut_fail(c, "the power was never cut: the run took fewer operations", NULL);
+        return false;
     }
     if ((why = contract()) != NULL)
-        fail(op, k, bname, why, NULL);
+        cut_fail(c, why, NULL);
     err = dev_reboot(&dev);
     if (err) {
         char msg[64];
 
         snprintf(msg, sizeof msg, "littlefs does not mount after the cut (%d)", err);
-        fail(op, k, bname, msg, NULL);
-        return;
+        cut_fail(c, msg, NULL);
+        return false;
     }
-    err = dev_dump(&dev, now);
-    if (err) {
-        fail(op, k, bname, "cannot read the tree back (or something outside /usr and /bak)", now);
-        return;
+    if (dev_dump(&dev, now) != 0) {
+        cut_fail(c, "cannot read the tree back (or something outside /usr and /bak)", now);
+        return false;
     }
     if (dev.pending_move) {
         pending_moves++;
@@ -407,44 +438,107 @@ static void cut_once(size_t o, struct refs *r, uint32_t k, size_t b, struct ram_
             ram_port_dump(dev.view_before_fix, stdout);
         }
     }
-    c.before = r->before;
-    c.after = r->applied;
-    c.alt = ops[o].op == OP_BOOT ? NULL : r->skipped;
-    c.now = now;
-    if (!invariants_hold(&c)) {
-        fail(op, k, bname, c.why, now);
-        return;
-    }
-    committed = ram_port_type(now, JOURNAL) == QPYBAK_TYPE_FILE;
     if (verbose) {
-        printf("after the cut at %u (%s), remounted (gstate tag 0x%08x pair %u %u):\n", (unsigned)k, bname,
-               (unsigned)dev.parts[0].lfs.gstate.tag, (unsigned)dev.parts[0].lfs.gstate.pair[0],
-               (unsigned)dev.parts[0].lfs.gstate.pair[1]);
+        printf("after the cut at %u (%s), remounted:\n", (unsigned)k, behaviours[c->b].name);
         ram_port_dump(now, stdout);
     }
+    chk.before = r->before;
+    chk.after = r->applied;
+    chk.alt = ops[c->o].op == OP_BOOT ? NULL : r->skipped;
+    chk.now = now;
+    if (!invariants_hold(&chk)) {
+        cut_fail(c, chk.why, now);
+        return false;
+    }
+    return true;
+}
 
-    /* the next boot */
+/* The next boot, uninterrupted: it must reach the reference state. */
+static void recover(const struct cut *c, struct refs *r, uint64_t bak, struct ram_port *now)
+{
+    enum op_kind op = ops[c->o].op;
+    struct check chk;
+    const char *why;
+
     run_op(OP_BOOT);
     if ((why = contract()) != NULL)
-        fail(op, k, bname, why, NULL);
+        cut_fail(c, why, NULL);
     if (dev_bak_writes(&dev) != bak)
-        fail(op, k, bname, "a block of the /bak partition was programmed or erased", NULL);
+        cut_fail(c, "a block of the /bak partition was programmed or erased", NULL);
     if (dev_dump(&dev, now) != 0) {
-        fail(op, k, bname, "cannot read the tree back after the recovery boot", now);
+        cut_fail(c, "cannot read the tree back after the recovery boot", now);
         return;
     }
-    c.why[0] = '\0';
-    ram_port_walk(now, find_temp, &c);
-    if (c.why[0])
-        fail(op, k, bname, c.why, now);
+    chk.why[0] = '\0';
+    ram_port_walk(now, find_temp, &chk);
+    if (chk.why[0])
+        cut_fail(c, chk.why, now);
     else if (ram_port_type(now, JOURNAL) != 0)
-        fail(op, k, bname, "the FOTA journal is still there after the recovery boot", now);
+        cut_fail(c, "the FOTA journal is still there after the recovery boot", now);
     else if (!same_end_state(now, r->applied) &&
-             !((ops[o].op == OP_CALC || (ops[o].op == OP_FOTA && !committed)) &&
+             !((op == OP_CALC || (op == OP_FOTA && !c->committed)) &&
                same_end_state(now, r->skipped)))
-        fail(op, k, bname, "the recovery boot ends elsewhere than an uninterrupted run", now);
+        cut_fail(c, "the recovery boot ends elsewhere than an uninterrupted run", now);
     else if (verbose)
         ram_port_dump(now, stdout);
+}
+
+/* One cut at the k1-th program or erase of the procedure, then the next
+ * boot: uninterrupted (k2 = 0), or cut at its k2-th operation (k2 =
+ * COUNT_ARMED: at each of them in turn) and then one more boot.  Returns
+ * the runs made. */
+static unsigned long cut_once(size_t o, struct refs *r, uint32_t k1, uint32_t k2, size_t b,
+                              struct ram_port *now)
+{
+    struct cut c;
+    struct dev_image after;
+    unsigned long runs = 0;
+    uint32_t n2, k;
+    uint64_t bak;
+
+    c.o = o;
+    c.b = b;
+    c.k1 = k1;
+    c.k2 = 0;
+    must(dev_restore(&dev, &r->image), "restore");
+    must(dev_mount(&dev), "mount");
+    bak = dev_bak_writes(&dev);
+    if (!cut_and_check(&c, r, ops[o].op, k1, now))
+        return 1;
+    c.committed = ram_port_type(now, JOURNAL) == QPYBAK_TYPE_FILE;
+    if (k2 == 0) {
+        recover(&c, r, bak, now);
+        return 1;
+    }
+    /* a second cut, during the recovery boot */
+    dev_unmount(&dev);
+    must(dev_save(&dev, &after), "save");
+    n2 = k2;
+    if (k2 == COUNT_ARMED) {
+        must(dev_restore(&dev, &after), "restore");
+        must(dev_mount(&dev), "mount");
+        dev_arm_cut(&dev, COUNT_ARMED, LFS_EMUBD_POWERLOSS_NOOP);
+        run_op(OP_BOOT);
+        n2 = COUNT_ARMED - dev_armed_left(&dev);
+    }
+    for (k = k2 == COUNT_ARMED ? 1 : k2; k <= n2; k++, runs++) {
+        c.k2 = k;
+        must(dev_restore(&dev, &after), "restore");
+        must(dev_mount(&dev), "mount");
+        if (cut_and_check(&c, r, OP_BOOT, k, now))
+            recover(&c, r, bak, now);
+    }
+    dev_image_free(&after);
+    return runs;
+}
+
+static size_t behaviour_named(const char *name)
+{
+    size_t b;
+
+    for (b = 0; b < N_BEHAVIOURS && strcmp(behaviours[b].name, name) != 0; b++)
+        ;
+    return b;
 }
 
 int main(int argc, char **argv)
@@ -452,40 +546,56 @@ int main(int argc, char **argv)
     struct ram_port *now;
     struct refs r;
     enum dev_layout layout;
-    unsigned long runs = 0;
+    unsigned long runs = 0, stride = 0;
     size_t o, b;
     uint32_t k;
 
-    if (argc != 3 && argc != 5)
+    if (argc < 3 || argc > 6)
         goto usage;
     for (o = 0; o < sizeof ops / sizeof ops[0] && strcmp(ops[o].name, argv[1]) != 0; o++)
         ;
     if (o == sizeof ops / sizeof ops[0] || (strcmp(argv[2], "two") && strcmp(argv[2], "one")))
         goto usage;
+    if (argc == 5 && strcmp(argv[3], "--double") == 0) {
+        stride = strtoul(argv[4], NULL, 10);
+        if (stride == 0)
+            goto usage;
+    } else if (argc > 3 && behaviour_named(argv[argc - 1]) == N_BEHAVIOURS) {
+        goto usage;
+    }
     layout = strcmp(argv[2], "two") == 0 ? DEV_TWO : DEV_ONE;
     must(dev_create(&dev, layout), "create");
     now = ram_port_new();
     dev.view_before_fix = ram_port_new();
     make_refs(o, &r);
-    if (argc == 5) {
+    if (argc > 3 && stride == 0) { /* replay one cut, or two */
         verbose = true;
-        for (b = 0; b < N_BEHAVIOURS && strcmp(behaviours[b].name, argv[4]) != 0; b++)
-            ;
-        if (b == N_BEHAVIOURS)
-            goto usage;
-        cut_once(o, &r, (uint32_t)strtoul(argv[3], NULL, 10), b, now);
+        b = behaviour_named(argv[argc - 1]);
+        cut_once(o, &r, (uint32_t)strtoul(argv[3], NULL, 10),
+                 argc == 6 ? (uint32_t)strtoul(argv[4], NULL, 10) : 0, b, now);
         printf("%d failures\n", failures);
         return failures ? 1 : 0;
     }
     if (r.ops == 0)
         fail(ops[o].name, 0, "-", "the clean run made no program or erase", NULL);
-    for (k = 1; k <= r.ops; k++)
-        for (b = 0; b < N_BEHAVIOURS; b++, runs++)
-            cut_once(o, &r, k, b, now);
-    printf("littlefs %d.%d, %s, %s: cuts at programs/erases 1..%u x %zu behaviours (noop, ooo): "
-           "%lu runs, %d failures\n",
-           LFS_VERSION_MAJOR, LFS_VERSION_MINOR, dev_layout_name(layout), ops[o].name,
-           (unsigned)r.ops, N_BEHAVIOURS, runs, failures);
+    if (stride) {
+        for (k = 1; k <= r.ops; k += (uint32_t)stride)
+            for (b = 0; b < N_BEHAVIOURS; b++)
+                runs += cut_once(o, &r, k, COUNT_ARMED, b, now);
+        printf("littlefs %d.%d, %s, %s: first cut at programs/erases 1..%u every %lu, a second "
+               "at every program/erase of the recovery boot, x %zu behaviours: %lu runs, "
+               "%d failures\n",
+               LFS_VERSION_MAJOR, LFS_VERSION_MINOR, dev_layout_name(layout), ops[o].name,
+               (unsigned)r.ops, stride, N_BEHAVIOURS, runs, failures);
+    } else {
+        for (k = 1; k <= r.ops; k++)
+            for (b = 0; b < N_BEHAVIOURS; b++)
+                runs += cut_once(o, &r, k, 0, b, now);
+        printf("littlefs %d.%d, %s, %s: cuts at programs/erases 1..%u x %zu behaviours (noop, "
+               "ooo): %lu runs, %d failures\n",
+               LFS_VERSION_MAJOR, LFS_VERSION_MINOR, dev_layout_name(layout), ops[o].name,
+               (unsigned)r.ops, N_BEHAVIOURS, runs, failures);
+    }
     printf("  %lu cuts left a rename half done for littlefs to finish; in %lu of them littlefs "
            "showed a file missing until lfs_fs_mkconsistent\n",
            pending_moves, views_missing);
@@ -495,6 +605,7 @@ int main(int argc, char **argv)
     dev_destroy(&dev);
     return failures ? 1 : 0;
 usage:
-    fprintf(stderr, "usage: littlefs_powercut boot|calc|fota two|one [K noop|ooo]\n");
+    fprintf(stderr, "usage: littlefs_powercut boot|calc|fota two|one [--double STRIDE | K [K2] "
+                    "noop|ooo]\n");
     return 2;
 }
