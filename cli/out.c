@@ -85,31 +85,14 @@ const char *errtext(int err)
 {
     static char text[128];
 
-    switch (err) {
-    /* Every enum qpybak_error: the library's words, not the C library's
+    const char *known = qpybak_strerror_known(err);
+
+    /* The library's words for its own codes, not the C library's
      * (QPYBAK_ERR_CORRUPT is EBADMSG's number, and means bad JSON). */
-    case QPYBAK_ERR_NOENT:
-    case QPYBAK_ERR_IO:
-    case QPYBAK_ERR_NOMEM:
-    case QPYBAK_ERR_ACCES:
-    case QPYBAK_ERR_BUSY:
-    case QPYBAK_ERR_EXIST:
-    case QPYBAK_ERR_NOTDIR:
-    case QPYBAK_ERR_ISDIR:
-    case QPYBAK_ERR_INVAL:
-    case QPYBAK_ERR_FBIG:
-    case QPYBAK_ERR_NOSPC:
-    case QPYBAK_ERR_ROFS:
-    case QPYBAK_ERR_NAMETOOLONG:
-    case QPYBAK_ERR_NOTEMPTY:
-    case QPYBAK_ERR_LOOP:
-    case QPYBAK_ERR_CORRUPT:
-        return qpybak_strerror(err);
-    case QPYBAK_POSIX_ERR_OVERLAP:
+    if (known != NULL)
+        return known;
+    if (err == QPYBAK_POSIX_ERR_OVERLAP)
         return "the --usr and --bak directories overlap";
-    default:
-        break;
-    }
     if (err >= 0)
         return qpybak_strerror(err);
     /* The POSIX port passes other errno values through as -errno; the C

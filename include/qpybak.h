@@ -82,6 +82,9 @@ enum qpybak_error {
 
 /* A short human-readable name for an error ("no such file"), never NULL. */
 const char *qpybak_strerror(int err);
+/* The same for the codes above only; NULL for any other value (a port may
+ * pass its own codes through: the caller names those itself). */
+const char *qpybak_strerror_known(int err);
 
 /* ---------------------------------------------------------------- CRC-32 */
 

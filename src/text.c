@@ -6,7 +6,7 @@
  */
 #include "qpybak_tools.h"
 
-const char *qpybak_strerror(int err)
+const char *qpybak_strerror_known(int err)
 {
     switch (err) {
     case QPYBAK_ERR_OK: return "success";
@@ -26,8 +26,17 @@ const char *qpybak_strerror(int err)
     case QPYBAK_ERR_NOTEMPTY: return "directory not empty";
     case QPYBAK_ERR_LOOP: return "symbolic link refused";
     case QPYBAK_ERR_CORRUPT: return "corrupt (not valid JSON of the expected shape)";
-    default: return err < 0 ? "storage error" : "unknown";
+    default: return NULL;
     }
+}
+
+const char *qpybak_strerror(int err)
+{
+    const char *text = qpybak_strerror_known(err);
+
+    if (text != NULL)
+        return text;
+    return err < 0 ? "storage error" : "unknown";
 }
 
 const char *qpybak_state_name(enum qpybak_state state)
