@@ -148,6 +148,7 @@ static void print_x100(const char *label, unsigned long v)
 struct boot_run {
     uint64_t insns;
     uint64_t bytes_read;
+    unsigned long opens, reads;
     size_t stack;
 };
 
@@ -165,6 +166,8 @@ static struct boot_run run_boot(size_t buffer_size)
     cfg.buffer_size = buffer_size;
     flash.bytes_read = 0;
     flash.changes = 0;
+    flash.opens = 0;
+    flash.reads = 0;
     base = target_sp();
     target_stack_paint();
     target_icount_start();
@@ -172,6 +175,8 @@ static struct boot_run run_boot(size_t buffer_size)
     run.insns = target_icount();
     run.stack = target_stack_peak(base);
     run.bytes_read = flash.bytes_read;
+    run.opens = flash.opens;
+    run.reads = flash.reads;
     check(rc == 0, "boot returns 0");
     check(res.enabled && res.source == QPYBAK_SOURCE_PRIMARY, "boot used the primary");
     check(res.counts[QPYBAK_STATE_OK] == N_FILES, "every file ok");
@@ -183,7 +188,7 @@ static struct boot_run run_boot(size_t buffer_size)
 int main(void)
 {
     const uint64_t tracked = (uint64_t)N_FILES * FILE_SIZE;
-    uint64_t needed, t_files, t_manifests;
+    uint64_t needed, t_files, t_core_crc, t_manifests;
     struct boot_run min, big;
     volatile uint32_t sink = 0;
     char cmdline[128];
@@ -204,6 +209,10 @@ int main(void)
         sink ^= plain_crc(QPYBAK_CRC_SEED, data[i], FILE_SIZE);
     t_files = target_icount();
     target_icount_start();
+    for (i = 0; i < N_FILES; i++)
+        sink ^= qpybak_crc32(QPYBAK_CRC_SEED, data[i], FILE_SIZE);
+    t_core_crc = target_icount();
+    target_icount_start();
     for (i = 0; i < 3; i++)
         sink ^= plain_crc(QPYBAK_CRC_SEED, (const uint8_t *)manifest, manifest_len);
     sink ^= plain_crc(QPYBAK_CRC_SEED, (const uint8_t *)flag, strlen(flag));
@@ -222,6 +231,9 @@ int main(void)
            (unsigned long)(t_files * 100u / tracked % 100u));
     printf("plain CRC loop, manifests and flag:  %10lu instructions\n",
            (unsigned long)t_manifests);
+    printf("qpybak_crc32, tracked bytes:         %10lu instructions (%lu.%02lu per byte)\n",
+           (unsigned long)t_core_crc, (unsigned long)(t_core_crc / tracked),
+           (unsigned long)(t_core_crc * 100u / tracked % 100u));
     printf("intact boot, buffer %4u B (min):    %10lu instructions: %lu per file, %lu.%02lu per "
            "tracked byte\n",
            (unsigned)qpybak_buffer_min(0), (unsigned long)min.insns,
@@ -232,6 +244,9 @@ int main(void)
     print_x100("flash reads / bytes needed:          min buffer ", x100(min.bytes_read, needed));
     print_x100(", 4 KiB ", x100(big.bytes_read, needed));
     printf(" (%lu B needed)\n", (unsigned long)needed);
+    printf("port calls:                          min buffer %lu opens, %lu reads; 4 KiB %lu "
+           "opens, %lu reads\n",
+           min.opens, min.reads, big.opens, big.reads);
     printf("stack of the boot over this port:    %u B (min buffer), %u B (4 KiB)\n",
            (unsigned)min.stack, (unsigned)big.stack);
 

@@ -1,7 +1,7 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * What the target scenes share: semihosting (semihost.c), the stack
+ * What every target program shares: semihosting (semihost.c), the stack
  * high-water mark (stack.c) and the instruction counter (icount.c).
  */
 #ifndef TARGET_H
@@ -34,9 +34,6 @@ static inline uintptr_t target_sp(void)
  * in that range: a call that used less than it reads as its size.) */
 void target_stack_paint(void);
 size_t target_stack_peak(uintptr_t base);
-/* The same for another stack area [lo, hi) growing down from hi. */
-void target_region_paint(uint32_t *lo, uint32_t *hi);
-size_t target_region_peak(const uint32_t *lo, const uint32_t *hi);
 #define TARGET_STACK_OF(used, call)                                                                \
     do {                                                                                           \
         uintptr_t target_base_ = target_sp();                                                      \
@@ -44,6 +41,10 @@ size_t target_region_peak(const uint32_t *lo, const uint32_t *hi);
         call;                                                                                      \
         *(used) = target_stack_peak(target_base_);                                                 \
     } while (0)
+
+/* The same for another stack area [lo, hi), growing down from hi. */
+void target_region_paint(uint32_t *lo, uint32_t *hi);
+size_t target_region_peak(const uint32_t *lo, const uint32_t *hi);
 
 /* Instructions per tick of the 25 MHz timer under -icount shift=0. */
 #define TARGET_INSNS_PER_TICK 40u
