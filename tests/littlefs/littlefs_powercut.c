@@ -78,6 +78,41 @@ static bool verbose;
  * the ones where its view before lfs_fs_mkconsistent missed a file. */
 static unsigned long pending_moves, views_missing;
 
+/* What littlefs's view before the fix missed: the topmost missing paths,
+ * and how often each. */
+#define N_MISSED 8
+static struct {
+    char path[RAM_PORT_PATH_MAX];
+    unsigned long count;
+} missed[N_MISSED];
+
+static void note_missed(void *ctx, const char *path, enum qpybak_type type, const uint8_t *data,
+                        size_t len)
+{
+    const struct ram_port *view = (const struct ram_port *)ctx;
+    char parent[RAM_PORT_PATH_MAX];
+    char *slash;
+    size_t i;
+
+    (void)type;
+    (void)data;
+    (void)len;
+    snprintf(parent, sizeof parent, "%s", path);
+    slash = strrchr(parent, '/');
+    if (slash)
+        *slash = '\0';
+    if (ram_port_type(view, path) != 0 || (parent[0] && ram_port_type(view, parent) == 0))
+        return; /* seen, or below a missing folder */
+    for (i = 0; i < N_MISSED; i++) {
+        if (missed[i].count == 0)
+            snprintf(missed[i].path, sizeof missed[i].path, "%s", path);
+        if (strcmp(missed[i].path, path) == 0) {
+            missed[i].count++;
+            return;
+        }
+    }
+}
+
 static int run_op(enum op_kind op)
 {
     struct qpybak_config cfg;
@@ -433,6 +468,7 @@ static bool cut_and_check(const struct cut *c, struct refs *r, enum op_kind op, 
         pending_moves++;
         if (!ram_port_equal(dev.view_before_fix, now))
             views_missing++;
+        ram_port_walk(now, note_missed, dev.view_before_fix);
         if (verbose) {
             printf("littlefs's view before lfs_fs_mkconsistent:\n");
             ram_port_dump(dev.view_before_fix, stdout);
@@ -599,6 +635,8 @@ int main(int argc, char **argv)
     printf("  %lu cuts left a rename half done for littlefs to finish; in %lu of them littlefs "
            "showed a file missing until lfs_fs_mkconsistent\n",
            pending_moves, views_missing);
+    for (b = 0; b < N_MISSED && missed[b].count; b++)
+        printf("    missing before the fix: %s (%lu times)\n", missed[b].path, missed[b].count);
     free_refs(&r);
     ram_port_free(now);
     ram_port_free(dev.view_before_fix);
