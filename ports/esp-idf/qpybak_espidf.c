@@ -126,6 +126,9 @@ static int ep_open(void *ctx, const char *path, int flags)
 #ifdef O_NOFOLLOW
     oflags |= O_NOFOLLOW; /* a host has links; ESP-IDF's file systems do not */
 #endif
+#if defined(O_NONBLOCK) && !defined(ESP_PLATFORM)
+    oflags |= O_NONBLOCK; /* nor FIFOs: on a host one must not block the open */
+#endif
     do
         fd = open(px->path[0], oflags, 0644);
     while (fd < 0 && errno == EINTR);

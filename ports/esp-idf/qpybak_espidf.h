@@ -33,8 +33,11 @@
 #include "qpybak.h"
 
 #define QPYBAK_ESPIDF_MAX_OPEN 8
-/* The longest root, and a file path: root + device path below /usr. */
+/* The longest root (ESP-IDF's VFS base paths are at most 15 bytes), and a
+ * file path: root + device path below /usr. */
+#ifndef QPYBAK_ESPIDF_ROOT_MAX
 #define QPYBAK_ESPIDF_ROOT_MAX 32
+#endif
 #define QPYBAK_ESPIDF_PATH_MAX (QPYBAK_ESPIDF_ROOT_MAX + QPYBAK_NAME_MAX_DEFAULT + 1)
 
 struct qpybak_espidf {
