@@ -13,8 +13,8 @@
  * device that holds /usr, so the k-th block program or erase from then on
  * loses the power.  lfs_emubd calls our powerloss callback at that instant
  * (after the k-th operation reached the block, and - with the out-of-order
- * behaviour - with the first block written since the last sync put back as
- * it was): the callback keeps a copy of the device as it is then, the image
+ * behaviour - with the first block erased since the last device sync put
+ * back as it was before that erase): the callback keeps a copy of the device as it is then, the image
  * a reboot finds, and marks the device dead.  From then on every block
  * operation fails with LFS_ERR_IO, so the procedure runs on to its end
  * against a dead device, as it would on a board whose flash lost the power

@@ -8,8 +8,8 @@
  * For a procedure and a layout: a clean run counts the programs and erases
  * it makes (N).  Then for k = 1..N and for each of lfs_emubd's power-loss
  * behaviours - noop (every operation up to the k-th reached the flash) and
- * ooo (out of order: the first block written since the last sync is also
- * lost) - the procedure runs from the same starting image with the power
+ * ooo (out of order: besides, the first block erased since the last
+ * device sync is back as it was before that erase) - the procedure runs from the same starting image with the power
  * cut at the k-th operation.  It goes on to its end against a dead device
  * (every block operation fails), as a board does once its flash is gone.
  * Then:
@@ -24,6 +24,8 @@
  *   uninterrupted run of the procedure and a boot reach (for calc, and for
  *   FOTA apply cut before its commit point, the state a boot alone
  *   reaches), with no temporary file and no journal left.
+ * A cut that leaves a rename half done (a pending move) is counted, with
+ * what littlefs's view missed before the port's lfs_fs_mkconsistent.
  *
  * Double cuts (--double STRIDE): a first cut at every STRIDE-th program
  * or erase of the procedure, then a second cut at each program and erase

@@ -9,8 +9,11 @@
  *   files open at once, /bak read-only, paths outside the roots, the lock,
  *   and what littlefs keeps of a file written but not synced when the
  *   power goes (nothing: the install relies on it);
+ * - a rename cut between its two commits: littlefs's own view misses a
+ *   file until lfs_fs_mkconsistent, the port's view after init does not;
  * - the seed's damage cases: status reports each, boot restores each;
- * - calc records an edit, FOTA apply installs a staged update.
+ * - calc records an edit, FOTA apply installs a staged update; calc and
+ *   status inside boot's callback find the lock taken.
  *
  * After every procedure: no file left open, the lock released, /bak
  * unchanged (DEV_TWO: not one block of its device programmed or erased).
