@@ -15,8 +15,9 @@
  * the new one; a file's data becomes visible only at lfs_file_sync.  There
  * are no symbolic links.  The port uses no heap: each open file gets its
  * cache buffer from this structure (lfs_file_opencfg), so it works with
- * littlefs built with LFS_NO_MALLOC too.  docs/porting.md, "littlefs", has
- * the details and the test results.
+ * littlefs built with LFS_NO_MALLOC too.  Needs littlefs v2.6 or later
+ * (lfs_fs_mkconsistent); tested with v2.9.3.  docs/porting.md, "littlefs",
+ * has the details and the test results.
  */
 #ifndef QPYBAK_LITTLEFS_H
 #define QPYBAK_LITTLEFS_H
