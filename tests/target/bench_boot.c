@@ -16,7 +16,11 @@
  * outcome, the counter's own calibration) always fails the run.  Also
  * printed: the flash bytes read against the bytes an intact boot must
  * read, the boot's stack over this port, the same boot with a 4 KiB buffer.
+ * Built with FLASH_PORT_ATTRIBUTE (bench_boot_where.elf, not a test) it
+ * also says roughly where the boot's instructions go: after reading which
+ * file, and inside the port.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -97,15 +101,15 @@ static void build_image(void)
     size_t i, j;
 
     flash_port_init(&flash);
-    flash_port_add(&flash, "/usr", NULL, 0);
-    flash_port_add(&flash, "/bak", NULL, 0);
-    flash_port_add(&flash, "/bak/usr", NULL, 0);
-    flash_port_add(&flash, QPYBAK_PATH_OWN_DIR, NULL, 0);
+    flash_port_add(&flash, "/usr", NULL, 0, FLASH_KIND_OTHER);
+    flash_port_add(&flash, "/bak", NULL, 0, FLASH_KIND_OTHER);
+    flash_port_add(&flash, "/bak/usr", NULL, 0, FLASH_KIND_OTHER);
+    flash_port_add(&flash, QPYBAK_PATH_OWN_DIR, NULL, 0, FLASH_KIND_OTHER);
     for (i = 0; i < N_DIRS; i++) {
         snprintf(dirs[i], NAME_SIZE, "/usr/app%u", (unsigned)i);
         snprintf(dirs[N_DIRS + i], NAME_SIZE, "/bak/usr/app%u", (unsigned)i);
-        flash_port_add(&flash, dirs[i], NULL, 0);
-        flash_port_add(&flash, dirs[N_DIRS + i], NULL, 0);
+        flash_port_add(&flash, dirs[i], NULL, 0, FLASH_KIND_OTHER);
+        flash_port_add(&flash, dirs[N_DIRS + i], NULL, 0, FLASH_KIND_OTHER);
     }
     qpybak_writer_begin(&w, manifest_write, NULL);
     for (i = 0; i < N_FILES; i++) {
@@ -119,17 +123,20 @@ static void build_image(void)
                  (unsigned)i);
         memcpy(backups[i], "/bak", 4);
         memcpy(backups[i] + 4, names[i], NAME_SIZE);
-        flash_port_add(&flash, names[i], data[i], FILE_SIZE);
-        flash_port_add(&flash, backups[i], data[i], FILE_SIZE);
+        flash_port_add(&flash, names[i], data[i], FILE_SIZE, FLASH_KIND_TRACKED);
+        flash_port_add(&flash, backups[i], data[i], FILE_SIZE, FLASH_KIND_OTHER);
         qpybak_writer_entry(&w, names[i], strlen(names[i]),
                             qpybak_crc32(QPYBAK_CRC_SEED, data[i], FILE_SIZE), true, FILE_SIZE);
     }
     check(qpybak_writer_end(&w) == 0, "the manifest fits");
     /* Factory state: the three manifests hold the same text. */
-    flash_port_add(&flash, QPYBAK_PATH_PRIMARY, manifest, (uint32_t)manifest_len);
-    flash_port_add(&flash, QPYBAK_PATH_SHADOW, manifest, (uint32_t)manifest_len);
-    flash_port_add(&flash, QPYBAK_PATH_BACKUP_MANIFEST, manifest, (uint32_t)manifest_len);
-    flash_port_add(&flash, QPYBAK_PATH_FLAG, flag, (uint32_t)strlen(flag));
+    flash_port_add(&flash, QPYBAK_PATH_PRIMARY, manifest, (uint32_t)manifest_len,
+                   FLASH_KIND_PRIMARY);
+    flash_port_add(&flash, QPYBAK_PATH_SHADOW, manifest, (uint32_t)manifest_len,
+                   FLASH_KIND_SHADOW);
+    flash_port_add(&flash, QPYBAK_PATH_BACKUP_MANIFEST, manifest, (uint32_t)manifest_len,
+                   FLASH_KIND_BACKUP);
+    flash_port_add(&flash, QPYBAK_PATH_FLAG, flag, (uint32_t)strlen(flag), FLASH_KIND_OTHER);
 }
 
 /* ------------------------------------------------------------- measure */
@@ -152,7 +159,7 @@ struct boot_run {
     size_t stack;
 };
 
-static struct boot_run run_boot(size_t buffer_size)
+static struct boot_run run_boot(size_t buffer_size, bool attribute)
 {
     struct qpybak_config cfg;
     struct qpybak_result res;
@@ -171,8 +178,14 @@ static struct boot_run run_boot(size_t buffer_size)
     base = target_sp();
     target_stack_paint();
     target_icount_start();
+    if (attribute)
+        flash_port_attribute(&flash);
     rc = qpybak_boot(&cfg, &res);
     run.insns = target_icount();
+    if (attribute) {
+        flash.insns[flash.working_on] += run.insns - flash.mark;
+        flash.attribute = false;
+    }
     run.stack = target_stack_peak(base);
     run.bytes_read = flash.bytes_read;
     run.opens = flash.opens;
@@ -220,8 +233,8 @@ int main(void)
     (void)sink;
     needed = tracked + 3u * manifest_len + strlen(flag);
 
-    min = run_boot(qpybak_buffer_min(0));
-    big = run_boot(sizeof work);
+    min = run_boot(qpybak_buffer_min(0), false);
+    big = run_boot(sizeof work, false);
 
     printf("image: %u tracked files x %u B = %lu B; 3 manifests x %lu B; flag %u B\n",
            (unsigned)N_FILES, (unsigned)FILE_SIZE, (unsigned long)tracked,
@@ -249,6 +262,24 @@ int main(void)
            min.opens, min.reads, big.opens, big.reads);
     printf("stack of the boot over this port:    %u B (min buffer), %u B (4 KiB)\n",
            (unsigned)min.stack, (unsigned)big.stack);
+
+#ifdef FLASH_PORT_ATTRIBUTE
+    /* Where the instructions go, from a third run at the minimum buffer
+     * (bench_boot_where.elf only: the attribution costs some of its own). */
+    {
+        static const char *const kind_names[FLASH_KIND_COUNT] = {
+            "other (flag, between files)", "after a tracked file's read", "after a primary read",
+            "after a shadow read", "after a backup manifest read", "inside the port"};
+        struct boot_run att = run_boot(qpybak_buffer_min(0), true);
+        int k;
+
+        printf("where the minimum-buffer boot's instructions go (approximate, %lu counted):\n",
+               (unsigned long)att.insns);
+        for (k = 0; k < FLASH_KIND_COUNT; k++)
+            printf("  %-30s %10lu  %3lu%%\n", kind_names[k], (unsigned long)flash.insns[k],
+                   (unsigned long)(flash.insns[k] * 100u / att.insns));
+    }
+#endif
 
     ratio = x100(min.insns, t_files + t_manifests);
     print_x100("ratio boot / (CRC loop over tracked + manifests + flag): ", ratio);

@@ -53,7 +53,9 @@ compile "$here/startup.c" startup.o "${warn[@]}" -Wno-pedantic -I"$here"
 support+=("$out/obj/startup.o")
 compile "$here/call_on.S" call_on.o
 support+=("$out/obj/call_on.o")
-for f in semihost stack icount scene flash_port split_port; do
+compile "$here/flash_port.c" flash_port.o "${warn[@]}" -I"$here"
+compile "$here/flash_port.c" flash_port_where.o "${warn[@]}" -I"$here" -DFLASH_PORT_ATTRIBUTE
+for f in semihost stack icount scene split_port; do
     compile "$here/$f.c" "$f.o" "${warn[@]}" -I"$root/tests/support" -I"$here"
     support+=("$out/obj/$f.o")
 done
@@ -74,5 +76,7 @@ link scene_fota "$here/scene_fota.c" "${support[@]}" "${core[@]}"
 link scene_fota_cut "$here/scene_fota.c" -DSCENE_FOTA_CUT "${support[@]}" "${core[@]}"
 link scene_icount "$here/scene_icount.c" "$out/obj/startup.o" "$out/obj/semihost.o" \
     "$out/obj/icount.o"
-link bench_boot "$here/bench_boot.c" "${support[@]}" "${core[@]}"
+link bench_boot "$here/bench_boot.c" "$out/obj/flash_port.o" "${support[@]}" "${core[@]}"
+link bench_boot_where "$here/bench_boot.c" -DFLASH_PORT_ATTRIBUTE "$out/obj/flash_port_where.o" \
+    "${support[@]}" "${core[@]}"
 echo "built the scenes in $out"

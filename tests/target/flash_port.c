@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "target.h"
+
 #define N_SLOTS (2 * FLASH_PORT_MAX_FILES)
 
 static uint32_t path_hash(const char *path)
@@ -29,7 +31,8 @@ static int find(const struct flash_port *flash, const char *path)
     return -1;
 }
 
-int flash_port_add(struct flash_port *flash, const char *path, const void *data, uint32_t size)
+int flash_port_add(struct flash_port *flash, const char *path, const void *data, uint32_t size,
+                   enum flash_kind kind)
 {
     uint32_t i;
     struct flash_file *f;
@@ -41,15 +44,84 @@ int flash_port_add(struct flash_port *flash, const char *path, const void *data,
     f->data = (const uint8_t *)data;
     f->size = size;
     f->type = data ? QPYBAK_TYPE_FILE : QPYBAK_TYPE_DIR;
+    f->kind = kind;
     for (i = path_hash(path) % N_SLOTS; flash->slots[i]; i = (i + 1) % N_SLOTS) {
     }
     flash->slots[i] = (int16_t)++flash->n_files;
     return 0;
 }
 
-static int op_open(void *ctx, const char *path, int flags)
+/* At a port call's entry: the core's instructions since the last call go
+ * to what it was working on. */
+static void bill_core(struct flash_port *flash)
 {
-    struct flash_port *flash = (struct flash_port *)ctx;
+#ifdef FLASH_PORT_ATTRIBUTE
+    if (flash->attribute) {
+        uint64_t now = target_icount();
+
+        flash->insns[flash->working_on] += now - flash->mark;
+        flash->mark = now;
+    }
+#else
+    (void)flash;
+#endif
+}
+
+/* At its exit: the call's own go to the port. */
+static void bill_port(struct flash_port *flash)
+{
+#ifdef FLASH_PORT_ATTRIBUTE
+    if (flash->attribute) {
+        uint64_t now = target_icount();
+
+        flash->insns[FLASH_KIND_PORT] += now - flash->mark;
+        flash->mark = now;
+    }
+#else
+    (void)flash;
+#endif
+}
+
+/* The core opened or read through handle: it works on that file. */
+static void working_on(struct flash_port *flash, int handle)
+{
+#ifdef FLASH_PORT_ATTRIBUTE
+    flash->working_on = flash->files[flash->handles[handle].file].kind;
+    flash->handles[handle].last_read = ++flash->read_seq;
+#else
+    (void)flash;
+    (void)handle;
+#endif
+}
+
+/* After a close: the core is back on the open file it read last. */
+static void back_to_last_read(struct flash_port *flash)
+{
+#ifdef FLASH_PORT_ATTRIBUTE
+    unsigned long best = 0;
+    int h;
+
+    flash->working_on = FLASH_KIND_OTHER;
+    for (h = 0; h < FLASH_PORT_HANDLES; h++)
+        if (flash->handles[h].file >= 0 && flash->handles[h].last_read > best) {
+            best = flash->handles[h].last_read;
+            flash->working_on = flash->files[flash->handles[h].file].kind;
+        }
+#else
+    (void)flash;
+#endif
+}
+
+void flash_port_attribute(struct flash_port *flash)
+{
+    memset(flash->insns, 0, sizeof flash->insns);
+    flash->working_on = FLASH_KIND_OTHER;
+    flash->attribute = true;
+    flash->mark = target_icount();
+}
+
+static int open_file(struct flash_port *flash, const char *path, int flags)
+{
     int f, h;
 
     if (flags & QPYBAK_O_WRITE) {
@@ -66,9 +138,21 @@ static int op_open(void *ctx, const char *path, int flags)
             flash->handles[h].file = f;
             flash->handles[h].pos = 0;
             flash->opens++;
+            working_on(flash, h);
             return h;
         }
     return QPYBAK_ERR_NOMEM;
+}
+
+static int op_open(void *ctx, const char *path, int flags)
+{
+    struct flash_port *flash = (struct flash_port *)ctx;
+    int ret;
+
+    bill_core(flash);
+    ret = open_file(flash, path, flags);
+    bill_port(flash);
+    return ret;
 }
 
 /* A word copy when both sides allow it: newlib-nano's memcpy goes byte by
@@ -89,9 +173,11 @@ static int op_read(void *ctx, int handle, void *buf, size_t len)
     const struct flash_file *f;
     uint32_t pos, left;
 
+    bill_core(flash);
     if (handle < 0 || handle >= FLASH_PORT_HANDLES || flash->handles[handle].file < 0)
         return QPYBAK_ERR_INVAL;
     f = &flash->files[flash->handles[handle].file];
+    working_on(flash, handle);
     pos = flash->handles[handle].pos;
     left = f->size - pos;
     if (len > left)
@@ -102,6 +188,7 @@ static int op_read(void *ctx, int handle, void *buf, size_t len)
     flash->handles[handle].pos = pos + (uint32_t)len;
     flash->bytes_read += len;
     flash->reads++;
+    bill_port(flash);
     return (int)len;
 }
 
@@ -109,17 +196,23 @@ static int op_close(void *ctx, int handle)
 {
     struct flash_port *flash = (struct flash_port *)ctx;
 
+    bill_core(flash);
     if (handle < 0 || handle >= FLASH_PORT_HANDLES || flash->handles[handle].file < 0)
         return QPYBAK_ERR_INVAL;
     flash->handles[handle].file = -1;
+    back_to_last_read(flash);
+    bill_port(flash);
     return 0;
 }
 
 static int op_stat(void *ctx, const char *path, struct qpybak_stat *st)
 {
     struct flash_port *flash = (struct flash_port *)ctx;
-    int f = find(flash, path);
+    int f;
 
+    bill_core(flash);
+    f = find(flash, path);
+    bill_port(flash);
     if (f < 0)
         return QPYBAK_ERR_NOENT;
     st->type = flash->files[f].type;
