@@ -213,6 +213,19 @@ static int ep_rename(void *ctx, const char *from, const char *to)
     return rename(px->path[0], px->path[1]) == 0 ? 0 : last_err();
 }
 
+static bool has_entries(const char *path)
+{
+    DIR *dir = opendir(path);
+    struct dirent *de;
+    bool any = false;
+
+    while (dir != NULL && !any && (de = readdir(dir)) != NULL)
+        any = strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+    if (dir != NULL)
+        closedir(dir);
+    return any;
+}
+
 static int ep_remove(void *ctx, const char *path)
 {
     struct qpybak_espidf *px = ctx;
@@ -227,8 +240,12 @@ static int ep_remove(void *ctx, const char *path)
         return unlink(px->path[0]) == 0 ? 0 : last_err();
     if (rmdir(px->path[0]) == 0)
         return 0;
-    /* POSIX lets a folder that is not empty be EEXIST too. */
-    return errno == EEXIST ? QPYBAK_ERR_NOTEMPTY : last_err();
+    /* POSIX lets a folder that is not empty be EEXIST too, and ESP-IDF's
+     * FAT says EACCES (FatFs's FR_DENIED) for it. */
+    err = last_err();
+    if (err == QPYBAK_ERR_EXIST || (err == QPYBAK_ERR_ACCES && has_entries(px->path[0])))
+        return QPYBAK_ERR_NOTEMPTY;
+    return err;
 }
 
 static int ep_mkdir(void *ctx, const char *path)
