@@ -15,6 +15,12 @@ echo "== build and test =="
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
+# What the target scenes measured (stack per procedure, the boot's cost
+# against the CRC loop, whose limit is not enforced yet): tests/target.
+awk '/ Test: target_/ {t = 1; o = 0} t && /^<end of output>/ {t = 0}
+     t && o && !/^loop of/ && (/^stack / || /instructions|reads|ratio|boot_cost/) {print}
+     t && /^----------/ {o = 1}' \
+    build/Testing/Temporary/LastTest.log 2>/dev/null || true
 
 echo "== build and test with AddressSanitizer + UndefinedBehaviorSanitizer =="
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DQPYBAK_SANITIZE=ON
