@@ -187,16 +187,16 @@ static bool check_file(struct run *c, const struct qpybak_entry *e, struct qpyba
     int err, n = 0, found;
 
     err = file_checksum_upto(&c->inst, e->name, limit, &crc, &size);
-    cls = err == QPYBAK_ERR_FBIG ? ERR_NONE : err_class(err);
+    cls = err_class(err);
     if (cls == ERR_PASSING || cls == ERR_PERMANENT) {
         /* A read error says nothing of the content: one more try before the
          * file is taken for damaged (and a calc'd edit possibly undone). */
         err = file_checksum_upto(&c->inst, e->name, limit, &crc, &size);
-        cls = err == QPYBAK_ERR_FBIG ? ERR_NONE : err_class(err);
+        cls = err_class(err);
     }
     if (cls == ERR_NONE) {
-        /* FBIG: longer than the entry records.  The size (from stat) is
-         * enough to call it modified; the rest is not read. */
+        /* CHECKSUM_PAST_LIMIT: longer than the entry records.  The size
+         * (from stat) is enough to call it modified; the rest is not read. */
         ev->has_actual = true;
         ev->actual_crc = err ? 0 : crc;
         ev->actual_crc_unknown = err != 0;

@@ -124,7 +124,7 @@ enum err_class {
     ERR_PASSING,   /* IO, NOSPC, BUSY: may succeed on a later try */
     ERR_PERMANENT  /* anything else: access, read-only, name too long... */
 };
-enum err_class err_class(int err);
+enum err_class err_class(int err); /* ERR_NONE for any err >= 0 */
 /* Records the first error of a run and the path it is about (copied: the
  * caller's buffer may be reused). */
 void note_error(struct run *c, int err, const char *path);
@@ -158,9 +158,11 @@ int io_list(struct run *c, const char *path,
             int (*fn)(void *fn_ctx, const char *name, enum qpybak_type type), void *fn_ctx);
 
 /* install.c: the installer. */
-/* The CRC and size of a file.  A file longer than limit bytes is not read
- * to its end: QPYBAK_ERR_FBIG, *size = its size from stat.  file_checksum
- * uses the largest size an entry can record (4 GiB - 1). */
+/* The CRC and size of a file: 0, or an error.  A file longer than limit
+ * bytes is not read to its end: CHECKSUM_PAST_LIMIT, *size = its size from
+ * stat, *crc of the part read only.  file_checksum uses the largest size
+ * an entry can record (4 GiB - 1) and says QPYBAK_ERR_FBIG past it. */
+#define CHECKSUM_PAST_LIMIT 1
 int file_checksum_upto(struct installer *in, const char *path, uint64_t limit, uint32_t *crc,
                        uint64_t *size);
 int file_checksum(struct installer *in, const char *path, uint32_t *crc, uint64_t *size);

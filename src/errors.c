@@ -10,8 +10,9 @@
 
 enum err_class err_class(int err)
 {
+    if (err >= 0)
+        return ERR_NONE; /* a count, or an outcome that is not an error */
     switch (err) {
-    case 0: return ERR_NONE;
     case QPYBAK_ERR_NOENT:
     case QPYBAK_ERR_NOTDIR: return ERR_ABSENT;
     case QPYBAK_ERR_ISDIR:

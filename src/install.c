@@ -42,7 +42,7 @@ int file_checksum_upto(struct installer *in, const char *path, uint64_t limit, u
          * (a tracked file replaced by a huge sparse file costs one read). */
         if (io_stat(c, path, &st) == 0 && st.size > *size)
             *size = st.size;
-        return QPYBAK_ERR_FBIG;
+        return CHECKSUM_PAST_LIMIT;
     }
     err = n < 0 ? n : err;
     if (err)
@@ -52,7 +52,9 @@ int file_checksum_upto(struct installer *in, const char *path, uint64_t limit, u
 
 int file_checksum(struct installer *in, const char *path, uint32_t *crc, uint64_t *size)
 {
-    return file_checksum_upto(in, path, 0xFFFFFFFFu, crc, size);
+    int err = file_checksum_upto(in, path, 0xFFFFFFFFu, crc, size);
+
+    return err == CHECKSUM_PAST_LIMIT ? QPYBAK_ERR_FBIG : err;
 }
 
 /* "/usr/lib/a.py" -> "/usr/lib/.qpybak-tmp" in in->scratch: no longer than
