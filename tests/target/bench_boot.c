@@ -273,11 +273,13 @@ int main(void)
         struct boot_run att = run_boot(qpybak_buffer_min(0), true);
         int k;
 
-        printf("where the minimum-buffer boot's instructions go (approximate, %lu counted):\n",
+        printf("where the minimum-buffer boot's instructions go (approximate, %lu counted),\n"
+               "and the bytes read from each kind of file:\n",
                (unsigned long)att.insns);
         for (k = 0; k < FLASH_KIND_COUNT; k++)
-            printf("  %-30s %10lu  %3lu%%\n", kind_names[k], (unsigned long)flash.insns[k],
-                   (unsigned long)(flash.insns[k] * 100u / att.insns));
+            printf("  %-30s %10lu  %3lu%%  %9lu B\n", kind_names[k], (unsigned long)flash.insns[k],
+                   (unsigned long)(flash.insns[k] * 100u / att.insns),
+                   (unsigned long)flash.bytes[k]);
     }
 #endif
 

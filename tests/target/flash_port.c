@@ -115,6 +115,7 @@ static void back_to_last_read(struct flash_port *flash)
 void flash_port_attribute(struct flash_port *flash)
 {
     memset(flash->insns, 0, sizeof flash->insns);
+    memset(flash->bytes, 0, sizeof flash->bytes);
     flash->working_on = FLASH_KIND_OTHER;
     flash->attribute = true;
     flash->mark = target_icount();
@@ -187,6 +188,9 @@ static int op_read(void *ctx, int handle, void *buf, size_t len)
     copy((uint8_t *)buf, f->data + pos, len);
     flash->handles[handle].pos = pos + (uint32_t)len;
     flash->bytes_read += len;
+#ifdef FLASH_PORT_ATTRIBUTE
+    flash->bytes[f->kind] += len;
+#endif
     flash->reads++;
     bill_port(flash);
     return (int)len;

@@ -52,6 +52,7 @@ struct flash_port {
      * call's own to FLASH_KIND_PORT.  Needs -icount (icount.c). */
     bool attribute;
     uint64_t insns[FLASH_KIND_COUNT];
+    uint64_t bytes[FLASH_KIND_COUNT]; /* bytes read from each kind of file */
     /* Private. */
     size_t n_files;
     struct flash_file files[FLASH_PORT_MAX_FILES];
