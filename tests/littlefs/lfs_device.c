@@ -35,8 +35,14 @@ static struct dev_part *part_of(const struct lfs_config *cfg)
 static int blk_read(const struct lfs_config *cfg, lfs_block_t block, lfs_off_t off, void *buf,
                     lfs_size_t size)
 {
-    if (part_of(cfg)->dev->dead)
+    struct lfs_device *d = part_of(cfg)->dev;
+    int i;
+
+    if (d->dead)
         return LFS_ERR_IO;
+    for (i = 0; i < d->n_bad_blocks && part_of(cfg) == &d->parts[0]; i++)
+        if (d->bad_blocks[i] == block)
+            return LFS_ERR_CORRUPT;
     return lfs_emubd_read(cfg, block, off, buf, size);
 }
 
@@ -326,6 +332,27 @@ int dev_dump(struct lfs_device *d, struct ram_port *out)
 }
 
 /* ------------------------------------------------------- images, cuts */
+
+int dev_file_block(struct lfs_device *d, const char *path, lfs_block_t *block)
+{
+    static uint8_t buffer[DEV_CACHE_SIZE];
+    struct lfs_file_config fcfg;
+    const char *lpath;
+    struct dev_part *pt = map(d, path, &lpath);
+    lfs_file_t f;
+    int err;
+
+    memset(&fcfg, 0, sizeof fcfg);
+    fcfg.buffer = buffer;
+    err = lfs_file_opencfg(&pt->lfs, &f, lpath, LFS_O_RDONLY, &fcfg);
+    if (err)
+        return err;
+    *block = f.ctz.head;
+    if (f.flags & LFS_F_INLINE)
+        err = LFS_ERR_INVAL; /* no block of its own */
+    lfs_file_close(&pt->lfs, &f);
+    return err;
+}
 
 int dev_save(struct lfs_device *d, struct dev_image *img)
 {

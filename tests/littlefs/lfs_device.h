@@ -77,6 +77,11 @@ struct lfs_device {
      * dumped there. */
     bool pending_move;
     struct ram_port *view_before_fix;
+    /* Blocks of the /usr device whose reads fail with LFS_ERR_CORRUPT, as
+     * a block with an uncorrectable ECC error does (littlefs passes -84
+     * up). */
+    lfs_block_t bad_blocks[4];
+    int n_bad_blocks;
 };
 
 /* A saved device: the blocks of each part (copy-on-write, cheap). */
@@ -114,6 +119,10 @@ void dev_image_free(struct dev_image *img);
  * cut) with lfs_emubd's behaviour, and count them. */
 void dev_arm_cut(struct lfs_device *d, uint32_t k, lfs_emubd_powerloss_behavior_t behaviour);
 uint32_t dev_armed_left(struct lfs_device *d);
+
+/* The first data block of a file (on the device of its root) that is not
+ * inline in its directory's metadata.  0 or an lfs error. */
+int dev_file_block(struct lfs_device *d, const char *path, lfs_block_t *block);
 
 /* Programs and erases of the block device of /bak (DEV_TWO) so far. */
 uint64_t dev_bak_writes(struct lfs_device *d);

@@ -13,7 +13,11 @@
  *   file until lfs_fs_mkconsistent, the port's view after init does not;
  * - the seed's damage cases: status reports each, boot restores each;
  * - calc records an edit, FOTA apply installs a staged update; calc and
- *   status inside boot's callback find the lock taken.
+ *   status inside boot's callback find the lock taken;
+ * - blocks that fail to read with LFS_ERR_CORRUPT: under both user
+ *   manifests they are unreadable, never corrupt (no factory checksums
+ *   over a recorded edit); under a tracked file, boot reports it
+ *   unrecoverable (littlefs cannot allocate) and damages nothing.
  *
  * After every procedure: no file left open, the lock released, /bak
  * unchanged (DEV_TWO: not one block of its device programmed or erased).
@@ -567,6 +571,96 @@ static void test_damage(const struct damage *d)
     hygiene(bak);
 }
 
+/* ---------------------------------------------------------- bad blocks */
+
+/*
+ * A block whose reads fail with LFS_ERR_CORRUPT (-84, what littlefs says of
+ * a damaged block).  Under both user manifests, after calc recorded an
+ * edit: the port must say QPYBAK_ERR_IO, so that boot takes them for
+ * unreadable - checks nothing, installs nothing - and not for corrupt,
+ * which would make it install the factory checksums over the recorded
+ * edit.  Under a tracked file: littlefs cannot allocate a block any more
+ * (its allocator reads every file's block list, and fails there), so boot
+ * cannot restore it; it must say so - unrecoverable, a storage error -
+ * and damage nothing.
+ */
+/* The outcome boot reported for one file. */
+struct outcome {
+    const char *name;
+    enum qpybak_state state;
+    enum qpybak_reason reason;
+    int error;
+};
+
+static void record_outcome(void *ctx, const struct qpybak_file_event *ev)
+{
+    struct outcome *o = (struct outcome *)ctx;
+
+    if (ev->name && strcmp(ev->name, o->name) == 0) {
+        o->state = ev->state;
+        o->reason = ev->reason;
+        o->error = ev->error;
+    }
+}
+
+static void test_bad_blocks(void)
+{
+    struct qpybak_config cfg = config();
+    struct qpybak_result res;
+    struct outcome words = {WORDS_PATH, QPYBAK_STATE_OK, QPYBAK_REASON_NONE, 0};
+    lfs_block_t b1, b2;
+    uint32_t crc;
+    uint64_t bak;
+
+    current = "bad blocks under both user manifests";
+    load(scene_calc);
+    bak = dev_bak_writes(&dev);
+    CHECK_EQ(qpybak_calc(&cfg, CALC_PATH, &crc), 1);
+    CHECK_EQ(dev_file_block(&dev, PRIMARY, &b1), 0);
+    CHECK_EQ(dev_file_block(&dev, SHADOW, &b2), 0);
+    dev.bad_blocks[0] = b1;
+    dev.bad_blocks[1] = b2;
+    dev.n_bad_blocks = 2;
+    CHECK_EQ(dev_reboot(&dev), 0);
+    CHECK_EQ(qpybak_boot(&cfg, &res), 0);
+    CHECK_EQ(res.primary, QPYBAK_MANIFEST_UNREADABLE);
+    CHECK_EQ(res.shadow, QPYBAK_MANIFEST_UNREADABLE);
+    CHECK_EQ(res.source, QPYBAK_SOURCE_NONE);
+    CHECK_EQ(res.error, QPYBAK_ERR_IO);
+    CHECK_EQ(res.counts[QPYBAK_STATE_RESTORED], 0);
+    CHECK_EQ(open_files(), 0);
+    dev.n_bad_blocks = 0; /* the blocks read again: the edit is still recorded */
+    CHECK_EQ(dev_reboot(&dev), 0);
+    CHECK_EQ(qpybak_status(&cfg, &res), 0);
+    CHECK_EQ(res.source, QPYBAK_SOURCE_PRIMARY);
+    CHECK_EQ(res.counts[QPYBAK_STATE_OK], n_factory_files);
+    hygiene(bak);
+    CHECK(ram_port_file_is(tree, CALC_PATH, CALC_TEXT));
+
+    current = "a bad block under a tracked file";
+    load(scene_factory);
+    bak = dev_bak_writes(&dev);
+    CHECK_EQ(dev_file_block(&dev, WORDS_PATH, &b1), 0);
+    dev.bad_blocks[0] = b1;
+    dev.n_bad_blocks = 1;
+    CHECK_EQ(dev_reboot(&dev), 0);
+    cfg.on_file = record_outcome;
+    cfg.ctx = &words;
+    CHECK_EQ(qpybak_boot(&cfg, &res), 0);
+    cfg.on_file = NULL;
+    CHECK_EQ(words.state, QPYBAK_STATE_UNRECOVERABLE);
+    CHECK_EQ(words.reason, QPYBAK_REASON_IO);
+    CHECK_EQ(words.error, QPYBAK_ERR_IO);
+    CHECK_EQ(res.counts[QPYBAK_STATE_OK], (long)n_factory_files - 1);
+    CHECK_EQ(res.error, QPYBAK_ERR_IO);
+    dev.n_bad_blocks = 0; /* the block reads again: nothing was damaged */
+    hygiene(bak);
+    usr_is_factory();
+    CHECK_EQ(dev_reboot(&dev), 0);
+    CHECK_EQ(qpybak_boot(&cfg, &res), 0);
+    CHECK_EQ(res.counts[QPYBAK_STATE_OK], n_factory_files);
+}
+
 /* ---------------------------------------------------- calc, FOTA apply */
 
 static void test_calc(void)
@@ -693,6 +787,7 @@ int main(int argc, char **argv)
         test_damage(&damages[i]);
     test_calc();
     test_fota();
+    test_bad_blocks();
     test_nested();
     dev_destroy(&dev);
     ram_port_free(scene);
