@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # The firmware manifests against the core (cmake -P, no SDK needed):
-#   cmake -DROOT=<qpybak> -DCORE_SOURCES=<a|b|...> -DWORK=<dir> -P check_manifests.cmake
+#   cmake -DROOT=<qpybak> -DCORE_SOURCES=<a|b|...> -DWORK=<dir> [-DCC=<cc>] -P check_manifests.cmake
 # CORE_SOURCES is the qpybak target's SOURCES, as the top-level
-# CMakeLists.txt lists them for this build.
+# CMakeLists.txt lists them for this build; with CC, the core is compiled
+# (syntax only) with each setting's definitions.
 #
 # Each manifest - zephyr/CMakeLists.txt, ports/esp-idf/CMakeLists.txt,
 # ports/micropython/qpybak/micropython.cmake and micropython.mk - is
@@ -23,10 +24,13 @@
 # Prints every mismatch, then fails if there was one.
 cmake_minimum_required(VERSION 3.16)
 
-set(failures 0)
+# Counted in a global property: fail is called inside functions too.
+set_property(GLOBAL PROPERTY glue_failures 0)
 macro(fail msg)
   message("FAIL: ${msg}")
-  math(EXPR failures "${failures} + 1")
+  get_property(_n GLOBAL PROPERTY glue_failures)
+  math(EXPR _n "${_n} + 1")
+  set_property(GLOBAL PROPERTY glue_failures ${_n})
 endmacro()
 
 # --- the core's list --------------------------------------------------------
@@ -288,6 +292,35 @@ function(check what port_dir crc fota report name_max)
 endfunction()
 
 # CRC, FOTA, report, name limit: the defaults, then one option changed.
+# The core as the manifest just evaluated builds it (got_sources, got_defs):
+# each of its files, with those definitions, must compile cleanly (C99,
+# warnings as errors) - the macros exist, and the header takes them.  The
+# ESP-IDF port too: it is plain POSIX.
+function(compile_core tag)
+  if(NOT CC)
+    return()
+  endif()
+  set(flags -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -I${ROOT}/include
+            -I${ROOT}/ports/esp-idf -D_POSIX_C_SOURCE=200809L)
+  foreach(d IN LISTS got_defs)
+    list(APPEND flags -D${d})
+  endforeach()
+  set(files ${ROOT}/ports/esp-idf/qpybak_espidf.c)
+  foreach(f IN LISTS got_sources)
+    string(FIND "${f}" "${ROOT}/src/" in_core)
+    if(in_core EQUAL 0)
+      list(APPEND files ${f})
+    endif()
+  endforeach()
+  foreach(f IN LISTS files)
+    execute_process(COMMAND ${CC} ${flags} ${f} RESULT_VARIABLE rc ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+      fail("${tag}: ${f} does not compile with ${got_defs}:\n${err}")
+      return()
+    endif()
+  endforeach()
+endfunction()
+
 set(settings "1,ON,ON,${name_max_default}" "8,ON,ON,${name_max_default}"
              "braid,ON,ON,${name_max_default}" "1,OFF,ON,${name_max_default}"
              "1,ON,OFF,${name_max_default}" "1,ON,ON,100")
@@ -301,6 +334,7 @@ foreach(setting IN LISTS settings)
   set(tag "CRC ${crc}, FOTA ${fota}, report ${report}, name limit ${nmax}")
   eval_cmake(${ROOT}/zephyr/CMakeLists.txt kconfig ${crc} ${fota} ${report} ${nmax})
   check("zephyr/CMakeLists.txt (${tag})" ${ROOT}/ports/zephyr ${crc} ${fota} ${report} ${nmax})
+  compile_core("${tag}")
   eval_cmake(${ROOT}/ports/esp-idf/CMakeLists.txt kconfig ${crc} ${fota} ${report} ${nmax})
   check("ports/esp-idf/CMakeLists.txt (${tag})" ${ROOT}/ports/esp-idf ${crc} ${fota} ${report} ${nmax})
   eval_cmake(${mp}/micropython.cmake vars ${crc} ${fota} ${report} ${nmax})
@@ -352,6 +386,7 @@ if(NOT yml MATCHES "\nversion: \"${release}\"\n")
   fail("ports/esp-idf/idf_component.yml: version is not \"${release}\" (CMakeLists.txt)")
 endif()
 
+get_property(failures GLOBAL PROPERTY glue_failures)
 if(failures)
   message(FATAL_ERROR "${failures} mismatches")
 endif()
