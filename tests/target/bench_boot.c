@@ -264,22 +264,27 @@ int main(void)
            (unsigned)min.stack, (unsigned)big.stack);
 
 #ifdef FLASH_PORT_ATTRIBUTE
-    /* Where the instructions go, from a third run at the minimum buffer
-     * (bench_boot_where.elf only: the attribution costs some of its own). */
+    /* Where the instructions go, from two more runs (bench_boot_where.elf
+     * only: the attribution costs some of its own). */
     {
         static const char *const kind_names[FLASH_KIND_COUNT] = {
             "other (flag, between files)", "after a tracked file's read", "after a primary read",
             "after a shadow read", "after a backup manifest read", "inside the port"};
-        struct boot_run att = run_boot(qpybak_buffer_min(0), true);
-        int k;
+        const size_t sizes[2] = {qpybak_buffer_min(0), sizeof work};
+        int k, r;
 
-        printf("where the minimum-buffer boot's instructions go (approximate, %lu counted),\n"
-               "and the bytes read from each kind of file:\n",
-               (unsigned long)att.insns);
-        for (k = 0; k < FLASH_KIND_COUNT; k++)
-            printf("  %-30s %10lu  %3lu%%  %9lu B\n", kind_names[k], (unsigned long)flash.insns[k],
-                   (unsigned long)(flash.insns[k] * 100u / att.insns),
-                   (unsigned long)flash.bytes[k]);
+        for (r = 0; r < 2; r++) {
+            struct boot_run att = run_boot(sizes[r], true);
+
+            printf("buffer %u B: where the boot's instructions go (approximate, %lu counted),\n"
+                   "and the bytes read from each kind of file:\n",
+                   (unsigned)sizes[r], (unsigned long)att.insns);
+            for (k = 0; k < FLASH_KIND_COUNT; k++)
+                printf("  %-30s %10lu  %3lu%%  %9lu B\n", kind_names[k],
+                       (unsigned long)flash.insns[k],
+                       (unsigned long)(flash.insns[k] * 100u / att.insns),
+                       (unsigned long)flash.bytes[k]);
+        }
     }
 #endif
 
