@@ -17,7 +17,8 @@
  * - blocks that fail to read with LFS_ERR_CORRUPT: under both user
  *   manifests they are unreadable, never corrupt (no factory checksums
  *   over a recorded edit); under a tracked file, boot reports it
- *   unrecoverable (littlefs cannot allocate) and damages nothing.
+ *   unrecoverable (littlefs cannot allocate) and damages nothing, and
+ *   restores it once the file is removed.
  *
  * After every procedure: no file left open, the lock released, /bak
  * unchanged (DEV_TWO: not one block of its device programmed or erased).
@@ -582,7 +583,8 @@ static void test_damage(const struct damage *d)
  * edit.  Under a tracked file: littlefs cannot allocate a block any more
  * (its allocator reads every file's block list, and fails there), so boot
  * cannot restore it; it must say so - unrecoverable, a storage error -
- * and damage nothing.
+ * and damage nothing.  Once the application removes that file, the next
+ * boot restores it.
  */
 /* The outcome boot reported for one file. */
 struct outcome {
@@ -653,7 +655,16 @@ static void test_bad_blocks(void)
     CHECK_EQ(words.error, QPYBAK_ERR_IO);
     CHECK_EQ(res.counts[QPYBAK_STATE_OK], (long)n_factory_files - 1);
     CHECK_EQ(res.error, QPYBAK_ERR_IO);
-    dev.n_bad_blocks = 0; /* the block reads again: nothing was damaged */
+    hygiene(bak);
+    usr_is_factory(); /* nothing damaged */
+    /* the remedy: the application removes the file, the next boot can
+     * allocate again and restores it */
+    CHECK_EQ(port()->remove(port()->ctx, WORDS_PATH), 0);
+    CHECK_EQ(qpybak_boot(&cfg, &res), 0);
+    CHECK_EQ(res.counts[QPYBAK_STATE_RESTORED], 1);
+    CHECK_EQ(res.counts[QPYBAK_STATE_OK], (long)n_factory_files - 1);
+    CHECK_EQ(res.error, 0);
+    dev.n_bad_blocks = 0;
     hygiene(bak);
     usr_is_factory();
     CHECK_EQ(dev_reboot(&dev), 0);
