@@ -75,6 +75,7 @@ def mount(kind="lfs"):
             vfs.umount(point)
         except OSError:
             pass
+    devices.clear()
     gc.collect()  # the previous partitions' RAM
     devices["/usr"] = _bdev(kind)
     devices["/bak"] = _bdev(kind)

@@ -1,9 +1,9 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The MicroPython module `qpybak`: boot(), status() and calc(path) over
- * whatever file systems are mounted at /usr and /bak, results as dicts; and
- * `qpybak.file_crc32`, whose calc(path) answers as QuecPython's
+ * The MicroPython module `qpybak`: boot(), status(), calc(path) and
+ * fota_apply() over whatever file systems are mounted at /usr and /bak,
+ * results as dicts; and `qpybak.file_crc32`, whose calc(path) answers as QuecPython's
  * file_crc32.calc does (ports/micropython/README.md).
  *
  * All procedures share one static work buffer, so the module runs one at a
@@ -59,6 +59,21 @@ static void on_file(void *ctx, const struct qpybak_file_event *ev)
     }
 }
 
+static void on_update(void *ctx, const struct qpybak_fota_event *ev)
+{
+    struct mp_run *run = ctx;
+    nlr_buf_t nlr;
+
+    if (run->vfs.pending != MP_OBJ_NULL)
+        return;
+    if (nlr_push(&nlr) == 0) {
+        mp_obj_list_append(run->files, qpybak_mp_update_dict(ev));
+        nlr_pop();
+    } else {
+        run->vfs.pending = MP_OBJ_FROM_PTR(nlr.ret_val);
+    }
+}
+
 static void run_begin(struct mp_run *run, bool all)
 {
     if (qpybak_mp_busy)
@@ -71,6 +86,7 @@ static void run_begin(struct mp_run *run, bool all)
     run->cfg.buffer = qpybak_mp_work;
     run->cfg.buffer_size = sizeof qpybak_mp_work;
     run->cfg.on_file = on_file;
+    run->cfg.on_update = on_update;
     run->cfg.ctx = run;
     qpybak_mp_busy = true;
 }
@@ -135,6 +151,48 @@ static mp_obj_t qpybak_mp_status(size_t n_args, const mp_obj_t *pos, mp_map_t *k
     return check(n_args, pos, kw, qpybak_status);
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(qpybak_mp_status_obj, 0, qpybak_mp_status);
+
+#ifndef QPYBAK_NO_FOTA
+/* qpybak.fota_apply(stage=None, keep_last_good=False): installs the files
+ * staged under stage (default /usr/.updater, where QuecPython's app_fota
+ * downloads) as one unit; a power cut is finished by the next boot().
+ * Returns {"installed", "failed", "pending", "resumed", "skipped",
+ * "files": [one dict per staged file], ...}; OSError(ENOENT) when there
+ * is no staging folder. */
+static mp_obj_t qpybak_mp_fota_apply(size_t n_args, const mp_obj_t *pos, mp_map_t *kw)
+{
+    static const mp_arg_t allowed[] = {
+        { MP_QSTR_stage, MP_ARG_OBJ, { .u_rom_obj = MP_ROM_NONE } },
+        { MP_QSTR_keep_last_good, MP_ARG_BOOL, { .u_bool = false } },
+    };
+    mp_arg_val_t val[MP_ARRAY_SIZE(allowed)];
+    struct qpybak_fota_result fota;
+    const char *stage;
+    struct mp_run run;
+    mp_obj_t out = mp_const_none;
+    nlr_buf_t nlr;
+    int err;
+
+    mp_arg_parse_all(n_args, pos, kw, MP_ARRAY_SIZE(allowed), allowed, val);
+    stage = val[0].u_obj == mp_const_none ? NULL : mp_obj_str_get_str(val[0].u_obj);
+    run_begin(&run, true);
+    run.cfg.keep_last_good = val[1].u_bool;
+    err = qpybak_fota_apply(&run.cfg, stage, &fota);
+    if (err == 0 && run.vfs.pending == MP_OBJ_NULL) {
+        if (nlr_push(&nlr) == 0) {
+            out = qpybak_mp_fota_dict(&fota, run.files);
+            nlr_pop();
+        } else {
+            run.vfs.pending = MP_OBJ_FROM_PTR(nlr.ret_val);
+        }
+    }
+    run_end(&run);
+    if (err < 0)
+        mp_raise_OSError_with_filename(-err, stage ? stage : QPYBAK_STAGE_DEFAULT);
+    return out;
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(qpybak_mp_fota_apply_obj, 0, qpybak_mp_fota_apply);
+#endif
 
 /* Runs qpybak_calc: its return value, the CRC in *crc. */
 static int calc_run(const char *path, uint32_t *crc)
@@ -245,6 +303,9 @@ static const mp_rom_map_elem_t qpybak_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_status), MP_ROM_PTR(&qpybak_mp_status_obj) },
     { MP_ROM_QSTR(MP_QSTR_calc), MP_ROM_PTR(&qpybak_mp_calc_obj) },
     { MP_ROM_QSTR(MP_QSTR_file_crc32), MP_ROM_PTR(&qpybak_mp_file_crc32_module) },
+#ifndef QPYBAK_NO_FOTA
+    { MP_ROM_QSTR(MP_QSTR_fota_apply), MP_ROM_PTR(&qpybak_mp_fota_apply_obj) },
+#endif
     { MP_ROM_QSTR(MP_QSTR_BUFFER_SIZE), MP_ROM_INT(QPYBAK_MP_BUFFER_SIZE) },
 };
 static MP_DEFINE_CONST_DICT(qpybak_globals, qpybak_globals_table);

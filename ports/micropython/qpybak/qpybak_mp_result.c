@@ -145,3 +145,37 @@ mp_obj_t qpybak_mp_result_dict(const struct qpybak_result *res, mp_obj_t files)
     put(d, MP_QSTR_files, files);
     return d;
 }
+
+mp_obj_t qpybak_mp_update_dict(const struct qpybak_fota_event *ev)
+{
+    mp_obj_t d = mp_obj_new_dict(0);
+
+    put(d, MP_QSTR_name, ev->name ? str_of(ev->name) : mp_const_none);
+    put(d, MP_QSTR_from, ev->from ? str_of(ev->from) : mp_const_none);
+    put(d, MP_QSTR_installed, mp_obj_new_bool(ev->installed));
+    if (ev->reason != QPYBAK_REASON_NONE)
+        put(d, MP_QSTR_reason, str_of(qpybak_reason_text(ev->reason)));
+    put(d, MP_QSTR_crc32, qpybak_mp_crc_str(ev->crc, false));
+    put(d, MP_QSTR_size, mp_obj_new_int_from_uint(ev->size));
+    if (ev->error) {
+        put(d, MP_QSTR_error, mp_obj_new_int(ev->error));
+        put(d, MP_QSTR_error_path, ev->error_path ? str_of(ev->error_path) : mp_const_none);
+    }
+    return d;
+}
+
+mp_obj_t qpybak_mp_fota_dict(const struct qpybak_fota_result *fota, mp_obj_t files)
+{
+    mp_obj_t d = fota_dict(fota);
+
+    put(d, MP_QSTR_resumed, mp_obj_new_bool(fota->resumed));
+    put(d, MP_QSTR_skipped, mp_obj_new_int_from_uint(fota->skipped));
+    if (fota->refused != QPYBAK_REASON_NONE)
+        put(d, MP_QSTR_refused, str_of(qpybak_reason_text(fota->refused)));
+    if (fota->error) {
+        put(d, MP_QSTR_error, mp_obj_new_int(fota->error));
+        put(d, MP_QSTR_error_path, fota->error_path ? str_of(fota->error_path) : mp_const_none);
+    }
+    put(d, MP_QSTR_files, files);
+    return d;
+}

@@ -21,4 +21,11 @@ mp_obj_t qpybak_mp_event_dict(const struct qpybak_file_event *ev);
 /* A run's totals, with `files` (a list of event dicts) under "files". */
 mp_obj_t qpybak_mp_result_dict(const struct qpybak_result *res, mp_obj_t files);
 
+/* One staged file of FOTA apply: name, from, installed, reason, crc32,
+ * size, error. */
+mp_obj_t qpybak_mp_update_dict(const struct qpybak_fota_event *ev);
+
+/* FOTA apply's totals, with `files` (update dicts) under "files". */
+mp_obj_t qpybak_mp_fota_dict(const struct qpybak_fota_result *fota, mp_obj_t files);
+
 #endif /* QPYBAK_MP_RESULT_H */
