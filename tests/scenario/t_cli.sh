@@ -43,6 +43,11 @@ case_unknown_command_option() {
     usage_error crc --nope "$USR/main.py"
     usage_error pack "$APP" --bak "$WORK/newbak" --bogus
     assert_absent "$WORK/newbak" "pack output after a usage error"
+    say "--quiet belongs to the commands with a progress display, not to calc and crc"
+    usage_error calc --usr "$USR" --quiet /usr/main.py
+    assert_contains "$ERR" "not an option of 'calc'" "calc --quiet"
+    usage_error crc -q "$USR/main.py"
+    usage_error status --usr "$USR" --bak "$BAK" --quiet --quiet
     say "an option missing its value: exit 2"
     usage_error boot --bak "$BAK" --usr
     usage_error status --usr "$USR" --bak
@@ -156,8 +161,11 @@ case_option_forms() {
     run status --json --bak "$BAK" --usr "$USR"
     assert_exit 1 "status, options in another order"
     assert_json "$OUT" 'st("/usr/main.py") == "missing"' "status"
-    run boot "--bak=$BAK" --json "--usr=$USR"
-    assert_exit 0 "boot --usr=DIR"
+    run status -q --usr "$USR" --bak "$BAK"
+    assert_exit 1 "status -q (as status, without a progress display)"
+    assert_contains "$OUT" "^missing +/usr/main.py$" "status -q"
+    run boot "--bak=$BAK" --json "--usr=$USR" --quiet
+    assert_exit 0 "boot --usr=DIR --quiet"
     assert_json "$OUT" 'st("/usr/main.py") == "restored"'
     printf 'x\n' >"$USR/-v"
     run calc /usr/main.py --usr "$USR"
