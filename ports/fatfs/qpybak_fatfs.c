@@ -190,7 +190,7 @@ static int fat_write(void *ctx, int handle, const void *buf, size_t len)
     if (fr != FR_OK)
         return result(p, fr);
     /* FatFs reports a full volume as a short count, and none at all as 0 */
-    return n > 0 ? (int)n : QPYBAK_ERR_NOSPC;
+    return n > 0 || len == 0 ? (int)n : QPYBAK_ERR_NOSPC;
 }
 
 static int fat_sync(void *ctx, int handle)
@@ -252,6 +252,69 @@ static int fat_rename(void *ctx, const char *from, const char *to)
     return result(p, f_rename(p->path, p->path2));
 }
 
+/* FIL's "entry to be rewritten" flag: private to ff.c (FA_MODIFIED, the
+ * same in R0.15 and R0.16); f_sync then writes obj.sclust and obj.objsize
+ * into the directory entry. */
+#define FATFS_FA_MODIFIED 0x40
+
+/* The first cluster of the file at fpath (0: empty, or not a file). */
+static DWORD first_cluster(struct qpybak_fatfs *p, const char *fpath)
+{
+    DWORD cl;
+
+    if (f_open(&p->probe, fpath, FA_READ) != FR_OK)
+        return 0;
+    cl = p->probe.obj.sclust;
+    f_close(&p->probe);
+    return cl;
+}
+
+/* True when another file of fpath's folder starts at cluster cl. */
+static bool chain_shared(struct qpybak_fatfs *p, const char *fpath, DWORD cl)
+{
+    const char *slash = strrchr(fpath, '/');
+    size_t dlen = (size_t)(slash - fpath), nlen;
+    bool shared = false;
+
+    /* p->path2: the folder, then each neighbour's path in turn */
+    memcpy(p->path2, fpath, dlen);
+    p->path2[dlen] = '\0';
+    if (f_opendir(&p->scan, p->path2) != FR_OK) /* "0:" is the volume's root */
+        return false;
+    while (!shared && f_readdir(&p->scan, &p->scan_info) == FR_OK && p->scan_info.fname[0]) {
+        nlen = strlen(p->scan_info.fname);
+        if ((p->scan_info.fattrib & AM_DIR) || dlen + nlen + 2 > QPYBAK_FATFS_PATH_MAX)
+            continue;
+        p->path2[dlen] = '/';
+        memcpy(p->path2 + dlen + 1, p->scan_info.fname, nlen + 1);
+        if (strcmp(p->path2, fpath) != 0 && first_cluster(p, p->path2) == cl)
+            shared = true;
+    }
+    f_closedir(&p->scan);
+    return shared;
+}
+
+/* Before f_unlink frees a file's chain: when a cut inside f_rename left
+ * another entry on the same chain, this entry gives the chain up (no
+ * clusters, size 0) so that the other keeps its content. */
+static FRESULT detach_if_shared(struct qpybak_fatfs *p, const char *fpath)
+{
+    DWORD cl = first_cluster(p, fpath);
+    FRESULT fr;
+
+    if (cl == 0 || !chain_shared(p, fpath, cl))
+        return FR_OK;
+    fr = f_open(&p->probe, fpath, FA_WRITE);
+    if (fr != FR_OK)
+        return fr;
+    p->probe.obj.sclust = 0;
+    p->probe.obj.objsize = 0;
+    p->probe.flag |= FATFS_FA_MODIFIED;
+    fr = f_sync(&p->probe);
+    f_close(&p->probe);
+    return fr;
+}
+
 static int fat_remove(void *ctx, const char *path)
 {
     struct qpybak_fatfs *p = (struct qpybak_fatfs *)ctx;
@@ -262,6 +325,9 @@ static int fat_remove(void *ctx, const char *path)
         err = check_writable(p, path);
     if (err)
         return err;
+    fr = detach_if_shared(p, p->path);
+    if (fr != FR_OK)
+        return result(p, fr);
     fr = f_unlink(p->path);
     if (fr == FR_DENIED && type_of(p, p->path) == QPYBAK_TYPE_DIR)
         return QPYBAK_ERR_NOTEMPTY; /* f_unlink's answer for a full folder */

@@ -13,6 +13,12 @@
  *   A power cut between the two leaves the target missing and its
  *   temporary complete; the next boot restores or re-installs the file, or
  *   for qpybak's own files renames the complete temporary into place.
+ * - f_rename itself writes the new directory entry before it deletes the
+ *   old one; when they lie in two sectors, a cut between the two writes
+ *   leaves two entries on one cluster chain (a cross-link).  Removing
+ *   either with f_unlink would free clusters the other still uses, so
+ *   remove first detaches a file whose chain another entry of its folder
+ *   shares (its entry is set to no clusters, size 0), then unlinks it.
  * - Names are case-insensitive: "/usr/A.py" and "/usr/a.py" are one file.
  * - No links of any kind, so nothing can be followed.
  *
@@ -71,6 +77,9 @@ struct qpybak_fatfs {
     bool used[QPYBAK_FATFS_MAX_OPEN];
     DIR dir;                 /* the listing's directory */
     FILINFO info;            /* stat's and the listing's entry */
+    FIL probe;               /* remove: the file and its neighbours */
+    DIR scan;                /* remove: the file's folder */
+    FILINFO scan_info;
     char path[QPYBAK_FATFS_PATH_MAX];
     char path2[QPYBAK_FATFS_PATH_MAX]; /* rename's target */
     unsigned lock_shared;    /* the lock: a RAM flag, see below */
