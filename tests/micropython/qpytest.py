@@ -24,11 +24,15 @@ class RAMBlockDev:
 
     def __init__(self, block_size, block_count):
         self.fail_writes = False  # a worn or write-protected medium: EIO
+        self.on_read = None  # called once, at the next read (then cleared)
         self.block_size = block_size
         self.data = bytearray(block_size * block_count)
         self.block_count = block_count
 
     def readblocks(self, block, buf, offset=0):
+        if self.on_read is not None:
+            hook, self.on_read = self.on_read, None
+            hook()
         start = block * self.block_size + offset
         buf[:] = self.data[start : start + len(buf)]
 
