@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # The firmware manifests against the core (cmake -P, no SDK needed):
-#   cmake -DROOT=<qpybak> -DCORE_SOURCES=<a|b|...> -DWORK=<dir> [-DCC=<cc>] -P check_manifests.cmake
+#   cmake -DROOT=<qpybak> -DCORE_SOURCES=<a|b|...> -DWORK=<dir> [-DCORE=ON -DCC=<cc>] -P check_manifests.cmake
 # CORE_SOURCES is the qpybak target's SOURCES, as the top-level
-# CMakeLists.txt lists them for this build; with CC, the core is compiled
-# (syntax only) with each setting's definitions.
+# CMakeLists.txt lists them for this build.  With CORE (glue.core_options),
+# the core itself must take every setting: it must use QPYBAK_NO_FOTA and
+# QPYBAK_NO_REPORT, and each of its files, and the ESP-IDF port, must
+# compile (syntax only, with CC) with each setting's definitions.
 #
 # Each manifest - zephyr/CMakeLists.txt, ports/esp-idf/CMakeLists.txt,
 # ports/micropython/qpybak/micropython.cmake and micropython.mk - is
@@ -69,8 +71,12 @@ foreach(f IN LISTS core_text_files)
   file(READ ${f} t)
   string(APPEND core_text "${t}")
 endforeach()
-foreach(m QPYBAK_CRC_BACKEND QPYBAK_NO_FOTA QPYBAK_NO_REPORT QPYBAK_NAME_MAX_DEFAULT
-          qpybak_crc32_slice8 qpybak_crc32_braid)
+# The CRC macros are there today; the option macros are part of CORE.
+set(macros QPYBAK_CRC_BACKEND QPYBAK_NAME_MAX_DEFAULT qpybak_crc32_slice8 qpybak_crc32_braid)
+if(CORE)
+  list(APPEND macros QPYBAK_NO_FOTA QPYBAK_NO_REPORT)
+endif()
+foreach(m IN LISTS macros)
   string(FIND "${core_text}" "${m}" at)
   if(at EQUAL -1)
     fail("the core never mentions ${m}, which an option sets")
@@ -297,7 +303,7 @@ endfunction()
 # warnings as errors) - the macros exist, and the header takes them.  The
 # ESP-IDF port too: it is plain POSIX.
 function(compile_core tag)
-  if(NOT CC)
+  if(NOT CORE)
     return()
   endif()
   set(flags -std=c99 -Wall -Wextra -pedantic -Werror -fsyntax-only -I${ROOT}/include
