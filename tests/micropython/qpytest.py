@@ -17,6 +17,12 @@ try:
 except ImportError:  # MicroPython before 1.21: the same calls in os
     vfs = os
 
+# QPYBAK_GC_STRESS=1: a collection at nearly every allocation, so that an
+# object the module holds where the collector does not look (an open file,
+# the list of events) would be freed under it.
+if os.getenv("QPYBAK_GC_STRESS"):
+    gc.threshold(128)
+
 
 class RAMBlockDev:
     """A block device in RAM, with the extended interface littlefs uses
