@@ -24,6 +24,7 @@ static int err_of(int e)
     switch (e) {
     case ENOENT: return QPYBAK_ERR_NOENT;
     case EIO: return QPYBAK_ERR_IO;
+    case EFAULT: return QPYBAK_ERR_IO; /* esp_littlefs: LFS_ERR_CORRUPT, a bad block */
     case ENOMEM: return QPYBAK_ERR_IO; /* the VFS's heap, not the work buffer */
     case EACCES: case EPERM: return QPYBAK_ERR_ACCES;
     case EBUSY: return QPYBAK_ERR_BUSY;

@@ -21,6 +21,7 @@ static int err_of(int err)
     switch (-err) {
     case ENOENT: return QPYBAK_ERR_NOENT;
     case EIO: return QPYBAK_ERR_IO;
+    case EFAULT: return QPYBAK_ERR_IO; /* Zephyr's littlefs: LFS_ERR_CORRUPT, a bad block */
     case ENOMEM: return QPYBAK_ERR_IO; /* the driver's, not the work buffer */
     case EACCES: case EPERM: return QPYBAK_ERR_ACCES;
     case EBUSY: return QPYBAK_ERR_BUSY;
@@ -35,8 +36,7 @@ static int err_of(int err)
     case ENOTEMPTY: return QPYBAK_ERR_NOTEMPTY;
     default: break;
     }
-    /* Passed through, but never as QPYBAK_ERR_CORRUPT: that is bad content
-     * (Zephyr's littlefs returns LFS_ERR_CORRUPT, -84, for a bad block). */
+    /* Passed through, but never as QPYBAK_ERR_CORRUPT: that is bad content. */
     return err >= 0 || err == QPYBAK_ERR_CORRUPT ? QPYBAK_ERR_IO : err;
 }
 
