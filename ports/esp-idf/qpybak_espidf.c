@@ -124,11 +124,11 @@ static int ep_open(void *ctx, const char *path, int flags)
         ;
     if (h == QPYBAK_ESPIDF_MAX_OPEN)
         return PORT_ERR_MFILE;
-#ifdef O_NOFOLLOW
-    oflags |= O_NOFOLLOW; /* a host has links; ESP-IDF's file systems do not */
-#endif
-#if defined(O_NONBLOCK) && !defined(ESP_PLATFORM)
-    oflags |= O_NONBLOCK; /* nor FIFOs: on a host one must not block the open */
+#ifndef ESP_PLATFORM
+    /* A host has links and FIFOs, ESP-IDF's file systems have neither (and
+     * their drivers need not know these flags): no link is followed, no
+     * FIFO blocks the open. */
+    oflags |= O_NOFOLLOW | O_NONBLOCK;
 #endif
     do
         fd = open(px->path[0], oflags, 0644);
