@@ -12,7 +12,7 @@
  * calc, FOTA apply (the port's list), the feature off.  Then the port's
  * contract, call by call: exclusive create, a folder opened, /bak
  * read-only, paths outside the roots, remove of a full folder, rename over
- * a file, mkdir of a taken name, a FIFO.
+ * a file, mkdir of a taken name, a host's link and FIFO.
  *
  * Usage: test_espidf_port [TMPDIR]   (default: $TMPDIR or /tmp)
  */
@@ -426,6 +426,9 @@ static void contract(void)
     CHECK("list stops", p->list(p->ctx, "/usr/l", stop_at_first, NULL) == 7);
     CHECK("list missing", p->list(p->ctx, "/usr/none", count_entry, seen) == QPYBAK_ERR_NOENT);
 
+    join(host, sizeof host, usr_root, "/link");
+    if (symlink("a.txt", host) == 0)
+        CHECK("a link is not opened", p->open(p->ctx, "/usr/link", QPYBAK_O_READ) == QPYBAK_ERR_LOOP);
     join(host, sizeof host, usr_root, "/fifo");
     if (mkfifo(host, 0644) == 0) {
         CHECK("a FIFO is not a file", p->open(p->ctx, "/usr/fifo", QPYBAK_O_READ) == QPYBAK_ERR_INVAL);
