@@ -8,6 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
+const struct dev_geometry dev_geometries[DEV_GEOMETRIES] = {
+    {"512-byte blocks", 16, 16, 512, 64, 16, 256, 128},
+    {"4 KiB blocks", 32, 32, 4096, 128, 32, 64, 32},
+};
+
 const char *dev_layout_name(enum dev_layout layout)
 {
     return layout == DEV_TWO ? "two partitions" : "one littlefs";
@@ -93,20 +98,20 @@ static int part_create(struct lfs_device *d, struct dev_part *pt, lfs_size_t blo
     pt->cfg.prog = blk_prog;
     pt->cfg.erase = blk_erase;
     pt->cfg.sync = blk_sync;
-    pt->cfg.read_size = DEV_READ_SIZE;
-    pt->cfg.prog_size = DEV_PROG_SIZE;
-    pt->cfg.block_size = DEV_BLOCK_SIZE;
+    pt->cfg.read_size = d->geometry->read_size;
+    pt->cfg.prog_size = d->geometry->prog_size;
+    pt->cfg.block_size = d->geometry->block_size;
     pt->cfg.block_count = blocks;
     pt->cfg.block_cycles = 100; /* wear levelling: metadata moves now and then */
-    pt->cfg.cache_size = DEV_CACHE_SIZE;
-    pt->cfg.lookahead_size = DEV_LOOKAHEAD_SIZE;
+    pt->cfg.cache_size = d->geometry->cache_size;
+    pt->cfg.lookahead_size = d->geometry->lookahead_size;
     /* littlefs is built with LFS_NO_MALLOC: every buffer is given */
     pt->cfg.read_buffer = pt->read_buffer;
     pt->cfg.prog_buffer = pt->prog_buffer;
     pt->cfg.lookahead_buffer = pt->lookahead_buffer;
-    pt->bdcfg.read_size = DEV_READ_SIZE;
-    pt->bdcfg.prog_size = DEV_PROG_SIZE;
-    pt->bdcfg.erase_size = DEV_BLOCK_SIZE;
+    pt->bdcfg.read_size = d->geometry->read_size;
+    pt->bdcfg.prog_size = d->geometry->prog_size;
+    pt->bdcfg.erase_size = d->geometry->block_size;
     pt->bdcfg.erase_count = blocks;
     pt->bdcfg.erase_value = 0xff; /* as NOR flash: littlefs must erase first */
     pt->bdcfg.powerloss_behavior = LFS_EMUBD_POWERLOSS_NOOP;
@@ -115,16 +120,19 @@ static int part_create(struct lfs_device *d, struct dev_part *pt, lfs_size_t blo
     return lfs_emubd_create(&pt->cfg, &pt->bdcfg);
 }
 
-int dev_create(struct lfs_device *d, enum dev_layout layout)
+int dev_create(struct lfs_device *d, enum dev_layout layout, const struct dev_geometry *g)
 {
     int err;
 
     memset(d, 0, sizeof *d);
+    if (g->cache_size > DEV_CACHE_MAX || g->lookahead_size > DEV_LOOKAHEAD_MAX)
+        return LFS_ERR_INVAL;
     d->layout = layout;
+    d->geometry = g;
     d->n_parts = layout == DEV_TWO ? 2 : 1;
-    err = part_create(d, &d->parts[0], DEV_USR_BLOCKS);
+    err = part_create(d, &d->parts[0], g->usr_blocks);
     if (err == 0 && layout == DEV_TWO)
-        err = part_create(d, &d->parts[1], DEV_BAK_BLOCKS);
+        err = part_create(d, &d->parts[1], g->bak_blocks);
     return err;
 }
 
@@ -200,7 +208,7 @@ static void load_one(void *ctx, const char *path, enum qpybak_type type, const u
                      size_t len)
 {
     struct load *l = (struct load *)ctx;
-    static uint8_t buffer[DEV_CACHE_SIZE];
+    static uint8_t buffer[DEV_CACHE_MAX];
     struct lfs_file_config fcfg;
     const char *lpath;
     struct dev_part *pt;
@@ -258,7 +266,7 @@ static int dump_dir(struct lfs_device *d, struct dev_part *pt, char *lpath, size
                     const char *prefix, struct ram_port *out, int depth)
 {
     static uint8_t data[64 * 1024];
-    static uint8_t fbuf[DEV_CACHE_SIZE];
+    static uint8_t fbuf[DEV_CACHE_MAX];
     struct lfs_info info;
     lfs_dir_t dir;
     char path[RAM_PORT_PATH_MAX];
@@ -335,7 +343,7 @@ int dev_dump(struct lfs_device *d, struct ram_port *out)
 
 int dev_file_block(struct lfs_device *d, const char *path, lfs_block_t *block)
 {
-    static uint8_t buffer[DEV_CACHE_SIZE];
+    static uint8_t buffer[DEV_CACHE_MAX];
     struct lfs_file_config fcfg;
     const char *lpath;
     struct dev_part *pt = map(d, path, &lpath);

@@ -37,15 +37,24 @@
 #include "qpybak_littlefs.h"
 #include "ram_port.h"
 
-/* The geometry: small blocks and caches, so that a procedure takes many
- * programs and erases and littlefs compacts and splits its metadata. */
-#define DEV_READ_SIZE 16
-#define DEV_PROG_SIZE 16
-#define DEV_BLOCK_SIZE 512
-#define DEV_CACHE_SIZE 64
-#define DEV_LOOKAHEAD_SIZE 16
-#define DEV_USR_BLOCKS 256 /* 128 KiB */
-#define DEV_BAK_BLOCKS 128 /* 64 KiB (DEV_TWO) */
+/* A flash geometry and the littlefs configuration over it. */
+struct dev_geometry {
+    const char *name;
+    lfs_size_t read_size, prog_size, block_size, cache_size, lookahead_size;
+    lfs_size_t usr_blocks, bak_blocks; /* bak_blocks: DEV_TWO only */
+};
+
+/* The largest cache and lookahead of the geometries below. */
+#define DEV_CACHE_MAX 128
+#define DEV_LOOKAHEAD_MAX 32
+
+/* DEV_SMALL: small blocks and caches (512-byte blocks, 16-byte reads and
+ * programs, a 64-byte cache), so that a procedure takes many programs and
+ * erases and littlefs compacts and splits its metadata.  DEV_4K:
+ * MicroPython's VfsLfs2 defaults on 4 KiB flash sectors (32-byte reads and
+ * programs, a 128-byte cache, a 32-byte lookahead). */
+enum dev_geometry_id { DEV_SMALL, DEV_4K, DEV_GEOMETRIES };
+extern const struct dev_geometry dev_geometries[DEV_GEOMETRIES];
 
 enum dev_layout { DEV_TWO, DEV_ONE };
 
@@ -58,13 +67,14 @@ struct dev_part {
     struct lfs_device *dev;
     lfs_t lfs;
     bool mounted;
-    uint8_t read_buffer[DEV_CACHE_SIZE];
-    uint8_t prog_buffer[DEV_CACHE_SIZE];
-    uint8_t lookahead_buffer[DEV_LOOKAHEAD_SIZE];
+    uint8_t read_buffer[DEV_CACHE_MAX];
+    uint8_t prog_buffer[DEV_CACHE_MAX];
+    uint8_t lookahead_buffer[DEV_LOOKAHEAD_MAX];
 };
 
 struct lfs_device {
     enum dev_layout layout;
+    const struct dev_geometry *geometry;
     int n_parts;
     struct dev_part parts[2]; /* [0] holds /usr (and /bak in DEV_ONE), [1] /bak */
     struct qpybak_littlefs port; /* set up by dev_mount */
@@ -93,7 +103,7 @@ struct dev_image {
 const char *dev_layout_name(enum dev_layout layout);
 
 /* Creates the block devices (erased), unmounted.  0 or an lfs error. */
-int dev_create(struct lfs_device *d, enum dev_layout layout);
+int dev_create(struct lfs_device *d, enum dev_layout layout, const struct dev_geometry *g);
 void dev_destroy(struct lfs_device *d);
 
 /* Formats, then writes the tree of scene (the "/usr" and "/bak" trees) and

@@ -33,9 +33,13 @@
  * same image), the same checks after it, and one more boot that must
  * reach the same end state.
  *
- * Usage: littlefs_powercut boot|calc|fota two|one [--double STRIDE]
- *        littlefs_powercut boot|calc|fota two|one K [K2] noop|ooo
+ * Layouts: two partitions or one littlefs (lfs_device.h), with 512-byte
+ * blocks, or with 4 KiB blocks and MicroPython's VfsLfs2 defaults ("-4k").
+ *
+ * Usage: littlefs_powercut boot|calc|fota LAYOUT [--double STRIDE]
+ *        littlefs_powercut boot|calc|fota LAYOUT K [K2] noop|ooo
  *        (replays one cut, or a cut K and a second K2, printing the trees)
+ *        LAYOUT: two, one, two-4k, one-4k
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +77,7 @@ static const char *const tracked[] = {
 #define N_TRACKED (sizeof tracked / sizeof tracked[0])
 
 static struct lfs_device dev;
+static const char *layout_arg; /* "two", "one", "two-4k", "one-4k": for replay lines */
 static unsigned char work[8192];
 static int failures;
 static bool verbose;
@@ -358,7 +363,7 @@ static void fail(const char *op, uint32_t k, const char *behaviour, const char *
     if (failures <= 20)
         fprintf(stderr, "FAIL %s %s cut at %u (%s): %s\n  replay: littlefs_powercut %s %s %u %s\n",
                 op, dev_layout_name(dev.layout), (unsigned)k, behaviour, why, op,
-                dev.layout == DEV_TWO ? "two" : "one", (unsigned)k, behaviour);
+                layout_arg, (unsigned)k, behaviour);
     if ((failures <= 2 || verbose) && tree)
         ram_port_dump(tree, stderr);
 }
@@ -431,7 +436,7 @@ static void cut_fail(const struct cut *c, const char *why, const struct ram_port
     if (failures <= 20)
         fprintf(stderr, "FAIL %s %s cut at %s (%s): %s\n  replay: littlefs_powercut %s %s %s %s\n",
                 ops[c->o].name, dev_layout_name(dev.layout), where, bname, why, ops[c->o].name,
-                dev.layout == DEV_TWO ? "two" : "one", where, bname);
+                layout_arg, where, bname);
     if ((failures <= 2 || verbose) && tree)
         ram_port_dump(tree, stderr);
 }
@@ -570,6 +575,17 @@ static unsigned long cut_once(size_t o, struct refs *r, uint32_t k1, uint32_t k2
     return runs;
 }
 
+static const struct {
+    const char *arg;
+    enum dev_layout layout;
+    enum dev_geometry_id geometry;
+} layouts[] = {
+    {"two", DEV_TWO, DEV_SMALL},
+    {"one", DEV_ONE, DEV_SMALL},
+    {"two-4k", DEV_TWO, DEV_4K},
+    {"one-4k", DEV_ONE, DEV_4K},
+};
+
 static size_t behaviour_named(const char *name)
 {
     size_t b;
@@ -585,15 +601,18 @@ int main(int argc, char **argv)
     struct refs r;
     enum dev_layout layout;
     unsigned long runs = 0, stride = 0;
-    size_t o, b;
+    size_t o, b, g;
     uint32_t k;
 
     if (argc < 3 || argc > 6)
         goto usage;
     for (o = 0; o < sizeof ops / sizeof ops[0] && strcmp(ops[o].name, argv[1]) != 0; o++)
         ;
-    if (o == sizeof ops / sizeof ops[0] || (strcmp(argv[2], "two") && strcmp(argv[2], "one")))
+    for (g = 0; g < sizeof layouts / sizeof layouts[0] && strcmp(layouts[g].arg, argv[2]); g++)
+        ;
+    if (o == sizeof ops / sizeof ops[0] || g == sizeof layouts / sizeof layouts[0])
         goto usage;
+    layout_arg = argv[2];
     if (argc == 5 && strcmp(argv[3], "--double") == 0) {
         stride = strtoul(argv[4], NULL, 10);
         if (stride == 0)
@@ -601,8 +620,8 @@ int main(int argc, char **argv)
     } else if (argc > 3 && behaviour_named(argv[argc - 1]) == N_BEHAVIOURS) {
         goto usage;
     }
-    layout = strcmp(argv[2], "two") == 0 ? DEV_TWO : DEV_ONE;
-    must(dev_create(&dev, layout), "create");
+    layout = layouts[g].layout;
+    must(dev_create(&dev, layout, &dev_geometries[layouts[g].geometry]), "create");
     now = ram_port_new();
     dev.view_before_fix = ram_port_new();
     make_refs(o, &r);
@@ -620,19 +639,19 @@ int main(int argc, char **argv)
         for (k = 1; k <= r.ops; k += (uint32_t)stride)
             for (b = 0; b < N_BEHAVIOURS; b++)
                 runs += cut_once(o, &r, k, COUNT_ARMED, b, now);
-        printf("littlefs %d.%d, %s, %s: first cut at programs/erases 1..%u every %lu, a second "
-               "at every program/erase of the recovery boot, x %zu behaviours: %lu runs, "
+        printf("littlefs %d.%d, %s, %s, %s: first cut at programs/erases 1..%u every %lu, a "
+               "second at every program/erase of the recovery boot, x %zu behaviours: %lu runs, "
                "%d failures\n",
-               LFS_VERSION_MAJOR, LFS_VERSION_MINOR, dev_layout_name(layout), ops[o].name,
-               (unsigned)r.ops, stride, N_BEHAVIOURS, runs, failures);
+               LFS_VERSION_MAJOR, LFS_VERSION_MINOR, dev_layout_name(layout), dev.geometry->name,
+               ops[o].name, (unsigned)r.ops, stride, N_BEHAVIOURS, runs, failures);
     } else {
         for (k = 1; k <= r.ops; k++)
             for (b = 0; b < N_BEHAVIOURS; b++)
                 runs += cut_once(o, &r, k, 0, b, now);
-        printf("littlefs %d.%d, %s, %s: cuts at programs/erases 1..%u x %zu behaviours (noop, "
-               "ooo): %lu runs, %d failures\n",
-               LFS_VERSION_MAJOR, LFS_VERSION_MINOR, dev_layout_name(layout), ops[o].name,
-               (unsigned)r.ops, N_BEHAVIOURS, runs, failures);
+        printf("littlefs %d.%d, %s, %s, %s: cuts at programs/erases 1..%u x %zu behaviours "
+               "(noop, ooo): %lu runs, %d failures\n",
+               LFS_VERSION_MAJOR, LFS_VERSION_MINOR, dev_layout_name(layout), dev.geometry->name,
+               ops[o].name, (unsigned)r.ops, N_BEHAVIOURS, runs, failures);
     }
     printf("  %lu cuts left a rename half done for littlefs to finish; in %lu of them littlefs "
            "showed a file missing until lfs_fs_mkconsistent\n",
@@ -645,7 +664,7 @@ int main(int argc, char **argv)
     dev_destroy(&dev);
     return failures ? 1 : 0;
 usage:
-    fprintf(stderr, "usage: littlefs_powercut boot|calc|fota two|one [--double STRIDE | K [K2] "
-                    "noop|ooo]\n");
+    fprintf(stderr, "usage: littlefs_powercut boot|calc|fota two|one|two-4k|one-4k "
+                    "[--double STRIDE | K [K2] noop|ooo]\n");
     return 2;
 }

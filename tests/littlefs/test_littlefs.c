@@ -786,13 +786,13 @@ int main(int argc, char **argv)
     scene = ram_port_new();
     tree = ram_port_new();
     scratch = ram_port_new();
-    if (dev_create(&dev, layout) != 0) {
+    if (dev_create(&dev, layout, &dev_geometries[DEV_SMALL]) != 0) {
         fprintf(stderr, "cannot create the emulated block device\n");
         return 1;
     }
-    printf("littlefs %d.%d (disk %d.%d), %s, lfs_emubd %d x %d-byte blocks\n",
-           LFS_VERSION_MAJOR, LFS_VERSION_MINOR, LFS_DISK_VERSION_MAJOR, LFS_DISK_VERSION_MINOR,
-           dev_layout_name(layout), DEV_USR_BLOCKS, DEV_BLOCK_SIZE);
+    printf("littlefs %d.%d (disk %d.%d), %s, lfs_emubd with %s\n", LFS_VERSION_MAJOR,
+           LFS_VERSION_MINOR, LFS_DISK_VERSION_MAJOR, LFS_DISK_VERSION_MINOR,
+           dev_layout_name(layout), dev_geometries[DEV_SMALL].name);
     test_contract();
     test_init();
     test_unsynced();
