@@ -14,12 +14,16 @@
  * loses the power.  lfs_emubd calls our powerloss callback at that instant
  * (after the k-th operation reached the block, and - with the out-of-order
  * behaviour - with the first block erased since the last device sync put
- * back as it was before that erase): the callback keeps a copy of the device as it is then, the image
- * a reboot finds, and marks the device dead.  From then on every block
- * operation fails with LFS_ERR_IO, so the procedure runs on to its end
- * against a dead device, as it would on a board whose flash lost the power
- * first.  dev_reboot() puts the image back, forgets every RAM state
- * (lfs_t, the port's files and lock) and mounts again.
+ * back as it was before that erase): the callback keeps a copy of the
+ * device as it is then, the image a reboot finds, and marks the device
+ * dead.  From then on every block operation fails with LFS_ERR_IO, so the
+ * procedure runs on to its end against a dead device, as it would on a
+ * board whose flash lost the power first.  dev_reboot() puts the image
+ * back, forgets every RAM state (lfs_t, the port's files and lock) and
+ * mounts again.
+ *
+ * Reads of the blocks in bad_blocks fail with LFS_ERR_CORRUPT, as a block
+ * with an uncorrectable ECC error does.
  *
  * Trees move in and out as struct ram_port trees (tests/support/ram_port.h),
  * used here only as a container of paths and contents: dev_load writes one
