@@ -8,7 +8,9 @@
 
 #include <string.h>
 
-/* What the port needs from ffconf.h (qpybak_fatfs.h). */
+/* What the port needs from ffconf.h (qpybak_fatfs.h).  FF_DEFINED comes
+ * with ff.h: a static analyser run without FatFs's headers skips these. */
+#ifdef FF_DEFINED
 #if FF_FS_READONLY || FF_FS_MINIMIZE > 0
 #error "qpybak's FatFs port writes and lists: FF_FS_READONLY 0 and FF_FS_MINIMIZE 0"
 #endif
@@ -23,6 +25,7 @@
 #endif
 #if FF_FS_LOCK != 0 && FF_FS_LOCK < 6
 #error "FF_FS_LOCK must allow six objects (five files and a listing), or be 0"
+#endif
 #endif
 
 int qpybak_fatfs_error(FRESULT fr)
