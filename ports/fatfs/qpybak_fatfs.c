@@ -21,7 +21,7 @@
 #error "qpybak's FatFs port passes char paths: FF_LFN_UNICODE 0 (ANSI/OEM) or 2 (UTF-8)"
 #endif
 #if FF_DEFINED == 5385
-#error "FatFs R0.15b: f_readdir never ends a listing (ChaN's R0.16 history); use R0.15a or R0.16"
+#error "FatFs R0.15b: f_readdir never ends a listing (ChaN's R0.16 history); R0.15 and R0.16 are verified"
 #endif
 #if FF_FS_LOCK != 0 && FF_FS_LOCK < 6
 #error "FF_FS_LOCK must allow six objects (five files and a listing), or be 0"
@@ -276,7 +276,7 @@ static DWORD first_cluster(struct qpybak_fatfs *p, const char *fpath)
 static bool chain_shared(struct qpybak_fatfs *p, const char *fpath, DWORD cl)
 {
     const char *slash = strrchr(fpath, '/');
-    size_t dlen = (size_t)(slash - fpath), nlen;
+    size_t dlen = (size_t)(slash - fpath);
     bool shared = false;
 
     /* p->path2: the folder, then each neighbour's path in turn */
@@ -285,7 +285,8 @@ static bool chain_shared(struct qpybak_fatfs *p, const char *fpath, DWORD cl)
     if (f_opendir(&p->scan, p->path2) != FR_OK) /* "0:" is the volume's root */
         return false;
     while (!shared && f_readdir(&p->scan, &p->scan_info) == FR_OK && p->scan_info.fname[0]) {
-        nlen = strlen(p->scan_info.fname);
+        size_t nlen = strlen(p->scan_info.fname);
+
         if ((p->scan_info.fattrib & AM_DIR) || dlen + nlen + 2 > QPYBAK_FATFS_PATH_MAX)
             continue;
         p->path2[dlen] = '/';
