@@ -36,8 +36,11 @@
  * Layouts: two partitions or one littlefs (lfs_device.h), with 512-byte
  * blocks, or with 4 KiB blocks and MicroPython's VfsLfs2 defaults ("-4k").
  *
- * Usage: littlefs_powercut boot|calc|fota LAYOUT [--double STRIDE]
- *        littlefs_powercut boot|calc|fota LAYOUT K [K2] noop|ooo
+ * Procedures: boot, calc, fota (FOTA apply), fota-good (FOTA apply
+ * keeping last-known-good copies, and boots that use them).
+ *
+ * Usage: littlefs_powercut PROCEDURE LAYOUT [--double STRIDE]
+ *        littlefs_powercut PROCEDURE LAYOUT K [K2] noop|ooo
  *        (replays one cut, or a cut K and a second K2, printing the trees)
  *        LAYOUT: two, one, two-4k, one-4k
  */
@@ -55,10 +58,12 @@ static const struct {
     const char *name;
     enum op_kind op;
     void (*setup)(struct ram_port *ram);
+    bool keep_last_good; /* for every run of the sweep, boots included */
 } ops[] = {
-    {"boot", OP_BOOT, scene_restore},
-    {"calc", OP_CALC, scene_calc},
-    {"fota", OP_FOTA, scene_fota},
+    {"boot", OP_BOOT, scene_restore, false},
+    {"calc", OP_CALC, scene_calc, false},
+    {"fota", OP_FOTA, scene_fota, false},
+    {"fota-good", OP_FOTA, scene_fota, true}, /* keeps last-known-good copies */
 };
 
 static const struct {
@@ -79,6 +84,7 @@ static const char *const tracked[] = {
 static struct lfs_device dev;
 static const char *layout_arg; /* "two", "one", "two-4k", "one-4k": for replay lines */
 static unsigned char work[8192];
+static bool keep_last_good; /* the sweep's procedure's option */
 static int failures;
 static bool verbose;
 /* Cuts after which littlefs mounted with a rename half done, and of those
@@ -132,6 +138,7 @@ static int run_op(enum op_kind op)
     cfg.port = &dev.port.port;
     cfg.buffer = work;
     cfg.buffer_size = sizeof work;
+    cfg.keep_last_good = keep_last_good;
     memset(&res, 0, sizeof res);
     memset(&fres, 0, sizeof fres);
     switch (op) {
@@ -621,6 +628,7 @@ int main(int argc, char **argv)
         goto usage;
     }
     layout = layouts[g].layout;
+    keep_last_good = ops[o].keep_last_good;
     must(dev_create(&dev, layout, &dev_geometries[layouts[g].geometry]), "create");
     now = ram_port_new();
     dev.view_before_fix = ram_port_new();
@@ -664,7 +672,7 @@ int main(int argc, char **argv)
     dev_destroy(&dev);
     return failures ? 1 : 0;
 usage:
-    fprintf(stderr, "usage: littlefs_powercut boot|calc|fota two|one|two-4k|one-4k "
+    fprintf(stderr, "usage: littlefs_powercut boot|calc|fota|fota-good two|one|two-4k|one-4k "
                     "[--double STRIDE | K [K2] noop|ooo]\n");
     return 2;
 }
