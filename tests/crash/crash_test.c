@@ -945,9 +945,22 @@ static bool recovered(const struct scenario *sc, struct refs *r, struct ram_port
 {
     if (same_end_state(now, r->applied, scratch))
         return true;
-    if (sc->op == OP_CALC || (sc->op == OP_FOTA && !committed))
+    if ((sc->op == OP_CALC || sc->op == OP_FOTA) && !committed)
         return same_end_state(now, r->skipped, scratch);
     return false;
+}
+
+/* Past the point of no return when the cut came: FOTA's journal is
+ * committed, or (FAT) a calc's new primary is complete at its temporary
+ * name with the old one removed - the next run puts it in place, so the
+ * edit must not be lost. */
+static bool past_commit(const struct ram_port *now)
+{
+    if (ram_port_type(now, "/usr/.qpybak/fota.json") == QPYBAK_TYPE_FILE)
+        return true;
+    return fat_mode && ram_port_type(now, "/usr/checksum.json") == 0 &&
+           ram_port_type(now, "/usr/checksum.json.qpybak-tmp") == QPYBAK_TYPE_FILE &&
+           each_entry(now, "/usr/checksum.json.qpybak-tmp", NULL, NULL) == 0;
 }
 
 /* One cut at N with variant v, checked; then optionally a second cut
@@ -979,7 +992,7 @@ static void cut_once(const struct scenario *sc, struct refs *r, unsigned long n,
         fail(sc->name, "cut", n, variant_names[v], k.why, now);
         return;
     }
-    committed = ram_port_type(now, "/usr/.qpybak/fota.json") == QPYBAK_TYPE_FILE;
+    committed = past_commit(now);
     boot_clean(now, &res);
     check_contract(sc, OP_BOOT, "recovery boot", n, variant_names[v], now);
     k.why[0] = '\0';
@@ -1029,7 +1042,7 @@ static unsigned long sweep_double_cuts(const struct scenario *sc)
             run_op(now, sc->op, &res);
             apply_cut(&f, (enum variant)v);
             ram_port_power_cut(now);
-            committed = ram_port_type(now, "/usr/.qpybak/fota.json") == QPYBAK_TYPE_FILE;
+            committed = past_commit(now);
             /* count the recovery boot's operations on this state */
             ram_port_copy_tree(second, now);
             prep(second);
@@ -1150,7 +1163,7 @@ static unsigned long sweep_errors(const struct scenario *sc, size_t only_kind, u
                         reported++;
                 }
             }
-            committed = ram_port_type(now, "/usr/.qpybak/fota.json") == QPYBAK_TYPE_FILE;
+            committed = past_commit(now);
             boot_clean(now, &res);
             check_contract(sc, OP_BOOT, "fault recovery boot", n, kinds[kind].name, now);
             k.why[0] = '\0';
