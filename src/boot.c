@@ -169,12 +169,23 @@ static void restore_failed(struct run *c, const struct qpybak_entry *e, const ch
     }
 }
 
+/* Does an earlier valid entry name the same file?  A manifest that cannot
+ * be read again says no: the error is noted, and the entry is checked as
+ * the first of its name. */
+static bool is_duplicate(struct run *c, const struct qpybak_entry *e)
+{
+    bool duplicate;
+
+    note_error(c, dedupe_confirm(c, e, &duplicate), c->source_path);
+    return duplicate;
+}
+
 /*
  * Steps 4 and 5 for one valid entry.  Returns true when the entry's value
  * must change in the user manifest.
  */
 static bool check_file(struct run *c, const struct qpybak_entry *e, struct qpybak_file_event *ev,
-                       enum mode mode)
+                       enum mode mode, bool maybe_duplicate)
 {
     struct qpybak_entry factory;
     struct value accept[2], recorded = value_of(e), factory_value;
@@ -210,6 +221,20 @@ static bool check_file(struct run *c, const struct qpybak_entry *e, struct qpyba
             ev->state = QPYBAK_STATE_OK;
             return false;
         }
+    }
+    /* The file does not match: only now does it matter whether an earlier
+     * entry names it too (the first entry of a name is the one acted on).
+     * A later entry that its file matches does no harm and costs no
+     * second read of the manifest (docs/design.md, "Duplicate names in fixed
+     * memory"). */
+    if (maybe_duplicate && is_duplicate(c, e)) {
+        ev->has_actual = false; /* reported as any invalid entry */
+        ev->actual_crc = 0;
+        ev->actual_size = 0;
+        ev->actual_crc_unknown = false;
+        ev->state = QPYBAK_STATE_INVALID;
+        ev->reason = QPYBAK_REASON_DUPLICATE_NAME;
+        return false;
     }
     ev->found = cls == ERR_ABSENT ? QPYBAK_STATE_MISSING : QPYBAK_STATE_MODIFIED;
     unreadable = cls == ERR_PASSING || cls == ERR_PERMANENT;
@@ -295,7 +320,7 @@ NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
     struct qpybak_file_event ev;
     struct qpybak_entry e;
     uint32_t changes = 0, folder = 0;
-    bool duplicate, cleaned = false;
+    bool maybe_duplicate, sharp, cleaned = false;
     const char *good;
     int r, err;
 
@@ -305,6 +330,7 @@ NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
         return 0;
     }
     dedupe_reset(c);
+    sharp = dedupe_sharp(c);
     while ((r = mfile_next(&c->pass, &e)) == 1) {
         mem_zero(&ev, sizeof ev);
         ev.name = e.name;
@@ -313,10 +339,12 @@ NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
         ev.expected_size = e.size;
         ev.has_expected_size = e.has_size;
         ev.reason = e.invalid;
-        if (e.invalid == QPYBAK_REASON_NONE) {
-            err = dedupe_seen(c, &e, &duplicate);
-            note_error(c, err, c->source_path);
-            if (duplicate)
+        maybe_duplicate = e.invalid == QPYBAK_REASON_NONE && dedupe_note(c, &e);
+        if (maybe_duplicate && sharp) {
+            /* A sharp filter's "maybe" is settled at once: every duplicate
+             * is reported.  A blunt one's only when it matters (check_file). */
+            maybe_duplicate = false;
+            if (is_duplicate(c, &e))
                 ev.reason = QPYBAK_REASON_DUPLICATE_NAME;
         }
         if (ev.reason == QPYBAK_REASON_NONE && mode == MODE_BOOT &&
@@ -335,7 +363,7 @@ NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
         }
         if (ev.reason != QPYBAK_REASON_NONE)
             ev.state = QPYBAK_STATE_INVALID;
-        else if (check_file(c, &e, &ev, mode))
+        else if (check_file(c, &e, &ev, mode, maybe_duplicate))
             changes++;
         emit(c, &ev, mode);
     }

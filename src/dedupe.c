@@ -39,26 +39,21 @@ void dedupe_reset(struct run *c)
 }
 
 /*
- * Has an earlier valid entry of the user manifest the same name?  (An
- * invalid entry claims no name: the first valid one is the entry.)  A bit filter in
- * the spare work buffer answers "no" for almost every name; a "maybe" is
- * settled exactly by reading the manifest again up to this entry.  With no
- * spare buffer every name takes the exact path: slower, never wrong.
+ * Adds a valid entry's name to the filter: false when no earlier valid
+ * entry can have the same name, true when one may.  The filter in the
+ * spare buffer answers "no" for almost every name; with no spare buffer
+ * every name is a "maybe".
  */
-int dedupe_seen(struct run *c, const struct qpybak_entry *e, bool *duplicate)
+bool dedupe_note(struct run *c, const struct qpybak_entry *e)
 {
-    struct qpybak_entry earlier;
     uint32_t h1, h2;
     bool maybe = true;
     unsigned i;
-    int err;
 
-    *duplicate = false;
     if (e->name == NULL || e->invalid == QPYBAK_REASON_NAME_TOO_LONG)
-        return 0;
+        return false;
     name_hashes(e->name, e->name_len, &h1, &h2);
     if (c->bloom_bits) {
-        maybe = true;
         for (i = 0; i < c->bloom_k; i++) {
             size_t bit = (size_t)((h1 + i * h2) % c->bloom_bits);
 
@@ -68,8 +63,28 @@ int dedupe_seen(struct run *c, const struct qpybak_entry *e, bool *duplicate)
             }
         }
     }
-    if (!maybe || e->index == 0)
-        return 0;
+    return maybe && e->index > 0; /* the first entry has no earlier one */
+}
+
+/* Is the filter sharp enough that a "maybe" is almost always a real
+ * duplicate (16 bits or more per entry: about one false "maybe" in 2,000
+ * names)?  Then every "maybe" is worth settling; with a smaller filter, or
+ * none, settling each one would read the manifest again for most entries. */
+bool dedupe_sharp(const struct run *c)
+{
+    uint32_t n = c->source_entries ? c->source_entries : 1;
+
+    return c->bloom_bits / n >= 16;
+}
+
+/* Settles a "maybe" exactly: reads the manifest in use again up to the
+ * entry.  *duplicate: an earlier valid entry has its name. */
+int dedupe_confirm(struct run *c, const struct qpybak_entry *e, bool *duplicate)
+{
+    struct qpybak_entry earlier;
+    int err;
+
+    *duplicate = false;
     err = mfile_open(c, &c->rescan, c->source_path);
     if (err)
         return err;
@@ -82,4 +97,10 @@ int dedupe_seen(struct run *c, const struct qpybak_entry *e, bool *duplicate)
     }
     mfile_close(&c->rescan);
     return err < 0 ? err : 0;
+}
+
+int dedupe_seen(struct run *c, const struct qpybak_entry *e, bool *duplicate)
+{
+    *duplicate = false;
+    return dedupe_note(c, e) ? dedupe_confirm(c, e, duplicate) : 0;
 }
