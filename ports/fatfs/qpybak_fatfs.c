@@ -23,8 +23,8 @@
 #if FF_DEFINED == 5385
 #error "FatFs R0.15b: f_readdir never ends a listing (ChaN's R0.16 history); R0.15 and R0.16 are verified"
 #endif
-#if FF_FS_LOCK != 0 && FF_FS_LOCK < 6
-#error "FF_FS_LOCK must allow six objects (five files and a listing), or be 0"
+#if FF_FS_LOCK != 0 && FF_FS_LOCK < 7
+#error "FF_FS_LOCK must allow seven objects (five files, a listing, remove's probe), or be 0"
 #endif
 #endif
 

@@ -26,8 +26,8 @@
  * port uses f_stat, f_unlink, f_rename, f_mkdir and f_readdir),
  * FF_USE_LFN >= 1 (checksum.json and *.qpybak-tmp are long names; 1 keeps
  * the LFN buffer static, not reentrant), FF_VOLUMES >= 2 when /usr and
- * /bak are two volumes, FF_FS_LOCK 0 or >= 6 (five files and a listing
- * open at once).
+ * /bak are two volumes, FF_FS_LOCK 0 or >= 7 (five files, a listing and
+ * remove's probe open at once).
  */
 #ifndef QPYBAK_FATFS_H
 #define QPYBAK_FATFS_H

@@ -48,6 +48,6 @@
 #define FF_NORTC_YEAR 2026
 #define FF_FS_CRTIME 0
 #define FF_FS_NOFSINFO 0
-#define FF_FS_LOCK 8 /* five files and a listing: removing an open file is FR_LOCKED */
+#define FF_FS_LOCK 8 /* five files, a listing, remove's probe; removing an open file is FR_LOCKED */
 #define FF_FS_REENTRANT 0
 #define FF_FS_TIMEOUT 1000
