@@ -56,6 +56,25 @@ extern "C" {
 #define QPYBAK_VERSION_PATCH 0
 #define QPYBAK_VERSION "0.2.0"
 
+/* --------------------------------------------------------- build options */
+/*
+ * Parts an image can leave out, as littlefs's LFS_READONLY does: define
+ * them for every file of the core (and every file that includes this
+ * header).  docs/design.md, "Build profiles", has what each one saves.
+ *
+ * QPYBAK_NO_FOTA    No FOTA apply (qpybak_fota_apply is not declared) and
+ *                   no roll-forward of a FOTA journal at boot: a journal
+ *                   left on the device by a build with FOTA is neither
+ *                   finished nor removed, and every file is checked against
+ *                   the user manifest as usual.  The work buffer loses the
+ *                   journal's path buffer (qpybak_buffer_min() shrinks).
+ * QPYBAK_NO_REPORT  No boot report (/usr/.qpybak/boot.json is never
+ *                   written): boot says what it did through its result and
+ *                   the on_file callback only; the work buffer loses the
+ *                   report's output buffer.  The JSON report writer of
+ *                   qpybak_tools.h is not built either.
+ */
+
 /* ---------------------------------------------------------------- errors */
 
 /* Negative errno-style values, as littlefs does, so that a port built on a
@@ -436,8 +455,10 @@ int qpybak_calc(const struct qpybak_config *cfg, const char *path, uint32_t *crc
  */
 #define QPYBAK_STAGE_DEFAULT "/usr/.updater"
 
+#ifndef QPYBAK_NO_FOTA
 int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
                       struct qpybak_fota_result *result);
+#endif
 
 /* ------------------------------------------------------------------ names */
 

@@ -46,6 +46,7 @@ static enum qpybak_off read_flag(struct run *c)
     return off;
 }
 
+#ifndef QPYBAK_NO_REPORT
 /* boot.json is opened at the first thing worth reporting, so an intact
  * boot writes nothing at all. */
 static void report_open(struct run *c, enum mode mode)
@@ -84,16 +85,26 @@ static void report_close(struct run *c)
     }
 }
 
+static void report_file(struct run *c, const struct qpybak_file_event *ev, enum mode mode)
+{
+    report_open(c, mode);
+    if (c->report_state == REPORT_OPEN)
+        qpybak_report_file(&c->rep, ev);
+}
+#else
+/* Built without the report (include/qpybak.h, "build options"). */
+#define report_open(c, mode) ((void)(c), (void)(mode))
+#define report_close(c) ((void)(c))
+#define report_file(c, ev, mode) ((void)(c), (void)(ev), (void)(mode))
+#endif
+
 static void emit(struct run *c, const struct qpybak_file_event *ev, enum mode mode)
 {
     c->result->counts[ev->state]++;
     if (c->cfg->on_file)
         c->cfg->on_file(c->cfg->ctx, ev);
-    if (ev->state != QPYBAK_STATE_OK) {
-        report_open(c, mode);
-        if (c->report_state == REPORT_OPEN)
-            qpybak_report_file(&c->rep, ev);
-    }
+    if (ev->state != QPYBAK_STATE_OK)
+        report_file(c, ev, mode);
 }
 
 /* Removes the install temporary a cut run may have left in a tracked

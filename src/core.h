@@ -74,8 +74,10 @@ struct run {
     uint32_t source_entries; /* its entry count, sizes the duplicate filter */
 
     struct outfile out;    /* the new user manifest, or the FOTA journal */
+#ifndef QPYBAK_NO_REPORT
     struct outfile report; /* boot.json, opened at the first thing to report */
     struct qpybak_report rep;
+#endif
     struct qpybak_writer writer;
 
     struct installer inst;
@@ -105,10 +107,20 @@ enum { REPORT_NONE, REPORT_OPEN, REPORT_FAILED };
 #define PIECE_REPORT 0x2u /* report: boot.json */
 #define PIECE_NAMES 0x4u  /* the installer's scratch and composed names */
 #define PIECE_FROM 0x8u   /* the journal's from buffer */
+#ifdef QPYBAK_NO_FOTA
+#define PIECES_FOTA 0u
+#else
+#define PIECES_FOTA PIECE_FROM
+#endif
+#ifdef QPYBAK_NO_REPORT
+#define PIECES_REPORT 0u
+#else
+#define PIECES_REPORT PIECE_REPORT
+#endif
 #define LAYOUT_STATUS 0u
 #define LAYOUT_CALC (PIECE_OUT | PIECE_NAMES)
 #define LAYOUT_FOTA (PIECE_OUT | PIECE_NAMES | PIECE_FROM)
-#define LAYOUT_BOOT (PIECE_OUT | PIECE_REPORT | PIECE_NAMES | PIECE_FROM)
+#define LAYOUT_BOOT (PIECE_OUT | PIECES_REPORT | PIECE_NAMES | PIECES_FOTA)
 
 /* workspace.c: places the run at the start of cfg->buffer and carves the
  * rest for a procedure's layout (LAYOUT_*); clears *result.  NULL with
@@ -224,12 +236,30 @@ bool entry_named(const struct qpybak_entry *e, const char *name, size_t len);
 int writer_entry_from(struct qpybak_writer *w, const char *name, size_t name_len, uint32_t crc,
                       bool has_size, uint32_t size, const char *from, size_t from_len);
 
+#ifndef QPYBAK_NO_FOTA
 /* journal.c: finishes an interrupted FOTA apply (boot, step 3); 1 when a
  * journal was processed, 0 when none, or an error. */
 int fota_resume(struct run *c);
 /* Does the pending journal give the name this checksum (a file its
  * update already installed)? */
 int journal_matches(struct run *c, const struct qpybak_entry *e, uint32_t crc, uint64_t size);
+#else
+/* Built without FOTA: no journal is ever followed. */
+static inline int fota_resume(struct run *c)
+{
+    (void)c;
+    return 0;
+}
+static inline int journal_matches(struct run *c, const struct qpybak_entry *e, uint32_t crc,
+                                  uint64_t size)
+{
+    (void)c;
+    (void)e;
+    (void)crc;
+    (void)size;
+    return 0;
+}
+#endif
 /* 1 when a tracked name lies at stage or below it, 0 when none, or an
  * error; reads the user manifest in use (choose_source first). */
 int stage_holds_tracked(struct run *c, const char *stage, size_t len);

@@ -16,6 +16,8 @@
 #include "json.h"
 #include "util.h"
 
+#ifndef QPYBAK_NO_FOTA /* the whole file (include/qpybak.h, "build options") */
+
 /* A journal entry: the target's entry and its staged copy ("from", in the
  * journal's own buffer c->from, which the clean-up cuts in place). */
 struct staged {
@@ -376,3 +378,6 @@ int fota_resume(struct run *c)
     return err ? err : 1;
 }
 
+#else
+typedef int qpybak__journal_left_out; /* C99 wants a declaration in every file */
+#endif /* QPYBAK_NO_FOTA */

@@ -8,6 +8,8 @@
 #include "json_out.h"
 #include "util.h"
 
+#ifndef QPYBAK_NO_REPORT /* the whole file (include/qpybak.h, "build options") */
+
 static struct jout jout_of(struct qpybak_report *rep)
 {
     struct jout o;
@@ -193,3 +195,7 @@ int qpybak_report_end(struct qpybak_report *rep, const struct qpybak_result *res
     jout_text(&o, "}\n");
     return rep->error;
 }
+
+#else
+typedef int qpybak__report_left_out; /* C99 wants a declaration in every file */
+#endif /* QPYBAK_NO_REPORT */

@@ -8,6 +8,8 @@
 #include "core.h"
 #include "util.h"
 
+#ifndef QPYBAK_NO_FOTA /* the whole file (include/qpybak.h, "build options") */
+
 /*
  * The walk's buffers.  The walk runs before anything is installed and
  * before any journal is read, so for that phase it owns the journal's
@@ -257,3 +259,7 @@ out:
         err = 0; /* per-file problems are in the counts */
     return err;
 }
+
+#else
+typedef int qpybak__stage_left_out; /* C99 wants a declaration in every file */
+#endif /* QPYBAK_NO_FOTA */

@@ -148,7 +148,9 @@ struct run *run_init(const struct qpybak_config *cfg, struct qpybak_result *resu
     mfile_setup(&c->rescan, c, &free_at, chunk, name_max + 1);
     mfile_setup(&c->lookup, c, &free_at, chunk, name_max + 1);
     outfile_setup(&c->out, c, &free_at, (pieces & PIECE_OUT) ? out : 0);
+#ifndef QPYBAK_NO_REPORT
     outfile_setup(&c->report, c, &free_at, (pieces & PIECE_REPORT) ? out : 0);
+#endif
     /* The path buffers, one owner each: the installer's two and the FOTA
      * journal's "from" (stage.c lends them to the staging walk, which runs
      * before any install or journal read).  Status has none: it installs
