@@ -26,7 +26,17 @@ lean=(# the core on an emulated Cortex-M4 (tests/target)
 # The multiarch packages above (name:arch) need their architectures.
 foreign=(s390x armhf)
 
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+# A plain name must be installed for this machine's architecture (or be
+# "all"): with libcmocka-dev:s390x installed, "libcmocka-dev" alone would
+# also match the foreign copy.
+native=$(dpkg --print-architecture)
+installed() {
+    case $1 in
+    *:*) dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q "install ok installed" ;;
+    *) dpkg-query -W -f='${Status} ${Architecture}\n' "$1" 2>/dev/null |
+           grep -Eq "install ok installed ($native|all)$" ;;
+    esac
+}
 missing=() missing_lean=() arches=()
 for p in "${packages[@]}"; do installed "$p" || missing+=("$p"); done
 for p in "${lean[@]}"; do installed "$p" || missing_lean+=("$p"); done
