@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # The module built with QPYBAK_NO_FOTA=1 QPYBAK_NO_REPORT=1 (the smallest
-# core): no fota_apply, boot restores as ever but writes no report.
+# core) and QPYBAK_CRC_TABLE=braid: no fota_apply, boot restores as ever
+# but writes no report, and the braided CRC gives zlib's values.
+import binascii
 import os
 
 import qpybak
@@ -22,4 +24,11 @@ t.eq("content", read("/usr/cfg.json"), FILES["/usr/cfg.json"])
 t.eq("no report written", r["report_written"], False)
 t.true("no report file", not exists("/usr/.qpybak/boot.json"))
 t.eq("calc", qpybak.calc("/usr/main.py")["tracked"], True)
+# Lengths around the braid's word and block sizes, odd alignments.
+for n in (0, 1, 7, 8, 9, 47, 48, 49, 1000, 5003):
+    data = bytes((i * 31 + n) & 0xFF for i in range(n))
+    with open("/usr/crc.bin", "wb") as f:
+        f.write(data)
+    t.eq("braided CRC of %d bytes" % n, qpybak.calc("/usr/crc.bin")["crc"],
+         binascii.crc32(data, 0xFFFFFFFF))
 t.done()
