@@ -75,6 +75,15 @@ void cleanup_own_paths(struct run *c)
     char temp[OWN_NAME_SIZE];
     unsigned i;
 
+    /* A file system may hold a change back until its first write after a
+     * power cut: littlefs hides /usr/.qpybak (the journal, the shadow)
+     * while a rename cut in /usr is pending, and makes it whole at the
+     * start of any change (docs/porting.md, littlefs).  A mkdir of qpybak's
+     * own folder is such a change, and writes nothing when the folder is
+     * there (EXIST): so nothing below is read from a half-finished state,
+     * whatever layer (MicroPython's VFS, Zephyr's fs) the port goes
+     * through. */
+    io_mkdir(c, PATH_QPYBAK_DIR);
     /* /usr/.qpybak is qpybak's own folder: a file or link there is not. */
     if (clear_unless(c, PATH_QPYBAK_DIR, QPYBAK_TYPE_DIR))
         res->stale_temps++;

@@ -245,6 +245,17 @@ static int refuse_path(void *ctx, const char *path)
     return QPYBAK_ERR_ROFS;
 }
 
+/* mkdir of a folder that is there changes nothing (EXIST), as on any
+ * file system: the core asks for /usr/.qpybak at every boot. */
+static int op_mkdir(void *ctx, const char *path)
+{
+    struct qpybak_stat st;
+
+    if (op_stat(ctx, path, &st) == 0)
+        return QPYBAK_ERR_EXIST;
+    return refuse_path(ctx, path);
+}
+
 static int refuse_rename(void *ctx, const char *from, const char *to)
 {
     (void)to;
@@ -267,5 +278,5 @@ void flash_port_init(struct flash_port *flash)
     flash->port.stat = op_stat;
     flash->port.rename = refuse_rename;
     flash->port.remove = refuse_path;
-    flash->port.mkdir = refuse_path;
+    flash->port.mkdir = op_mkdir;
 }
