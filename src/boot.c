@@ -331,7 +331,7 @@ NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
     struct qpybak_file_event ev;
     struct qpybak_entry e;
     uint32_t changes = 0, folder = 0;
-    bool maybe_duplicate, sharp, cleaned = false;
+    bool maybe_duplicate, cleaned = false;
     const char *good;
     int r, err;
 
@@ -341,7 +341,6 @@ NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
         return 0;
     }
     dedupe_reset(c);
-    sharp = dedupe_sharp(c);
     while ((r = mfile_next(&c->pass, &e)) == 1) {
         mem_zero(&ev, sizeof ev);
         ev.name = e.name;
@@ -350,14 +349,8 @@ NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
         ev.expected_size = e.size;
         ev.has_expected_size = e.has_size;
         ev.reason = e.invalid;
+        /* settled only when it matters (check_file) */
         maybe_duplicate = e.invalid == QPYBAK_REASON_NONE && dedupe_note(c, &e);
-        if (maybe_duplicate && sharp) {
-            /* A sharp filter's "maybe" is settled at once: every duplicate
-             * is reported.  A blunt one's only when it matters (check_file). */
-            maybe_duplicate = false;
-            if (is_duplicate(c, &e))
-                ev.reason = QPYBAK_REASON_DUPLICATE_NAME;
-        }
         if (ev.reason == QPYBAK_REASON_NONE && mode == MODE_BOOT &&
             (!cleaned || folder_hash(&e) != folder)) {
             /* Once per folder of tracked files (a manifest lists a folder's

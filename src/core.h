@@ -225,7 +225,6 @@ void dedupe_reset(struct run *c);
 /* Duplicate names (dedupe.c): dedupe_note for every valid entry in order,
  * dedupe_confirm for a "maybe" whose answer matters; dedupe_seen is both. */
 bool dedupe_note(struct run *c, const struct qpybak_entry *e);
-bool dedupe_sharp(const struct run *c);
 int dedupe_confirm(struct run *c, const struct qpybak_entry *e, bool *duplicate);
 int dedupe_seen(struct run *c, const struct qpybak_entry *e, bool *duplicate);
 

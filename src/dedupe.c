@@ -66,17 +66,6 @@ bool dedupe_note(struct run *c, const struct qpybak_entry *e)
     return maybe && e->index > 0; /* the first entry has no earlier one */
 }
 
-/* Is the filter sharp enough that a "maybe" is almost always a real
- * duplicate (16 bits or more per entry: about one false "maybe" in 2,000
- * names)?  Then every "maybe" is worth settling; with a smaller filter, or
- * none, settling each one would read the manifest again for most entries. */
-bool dedupe_sharp(const struct run *c)
-{
-    uint32_t n = c->source_entries ? c->source_entries : 1;
-
-    return c->bloom_bits / n >= 16;
-}
-
 /* Settles a "maybe" exactly: reads the manifest in use again up to the
  * entry.  *duplicate: an earlier valid entry has its name. */
 int dedupe_confirm(struct run *c, const struct qpybak_entry *e, bool *duplicate)

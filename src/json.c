@@ -183,6 +183,16 @@ int json_string(struct qpybak_reader *r, char *out, size_t cap, size_t *len, uns
     if (next_byte(r) != '"')
         return QPYBAK_ERR_CORRUPT;
     for (;;) {
+        /* The common case first: a run of plain printable ASCII, taken
+         * straight from the chunk (names are mostly that). */
+        while (follow == 0 && high < 0 && r->pos < r->len) {
+            uint8_t b = r->chunk[r->pos];
+
+            if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\')
+                break;
+            put_byte(out, cap, len, flags, b);
+            r->pos++;
+        }
         c = next_byte(r);
         if (c == JSON_END)
             return json_end_error(r);

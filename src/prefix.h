@@ -28,7 +28,6 @@
 #define dedupe_reset qpybak__dedupe_reset
 #define dedupe_seen qpybak__dedupe_seen
 #define dedupe_note qpybak__dedupe_note
-#define dedupe_sharp qpybak__dedupe_sharp
 #define dedupe_confirm qpybak__dedupe_confirm
 #define entry_named qpybak__entry_named
 #define err_class qpybak__err_class

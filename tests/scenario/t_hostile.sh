@@ -148,7 +148,7 @@ case_broken_entries() {
 import json, sys
 path = sys.argv[1]
 good = json.load(open(path))
-dup = dict(good[0])
+dup = dict(good[0], crc32="0x12345678")        # the name again, another value
 bad = [
     dup,                                          # duplicate name
     {"crc32": "0x12345678"},                      # no name

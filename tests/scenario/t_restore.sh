@@ -198,7 +198,7 @@ case_several_at_once() {
 }
 
 case_many_files() {
-    say "200 tracked files in 10 folders: 20 deleted, 5 edited, a duplicate entry at the end"
+    say "200 tracked files in 10 folders: 20 deleted, 5 edited, duplicate entries at the end"
     pyh "$APP" <<'PYEOF'
 import os, sys
 app = sys.argv[1]
@@ -210,12 +210,14 @@ PYEOF
     pack_factory
     for i in $(seq 0 9 179); do rm "$USR/mod$(printf %02d $((i % 10)))/f$(printf %03d "$i").py"; done
     for i in 1 2 3 4 5; do printf 'edited' >>"$USR/mod0$i/f00$i.py"; done
-    py 'import json,sys; m=json.load(open(sys.argv[1])); m.append(dict(m[3])); open(sys.argv[1],"w").write(json.dumps(m))' "$USR/checksum.json"
+    # the same entry again (harmless: reported ok), and the name again with
+    # another value (it would be acted on: invalid, never restored over)
+    py 'import json,sys; m=json.load(open(sys.argv[1])); m.append(dict(m[3])); m.append(dict(m[4], crc32="0x1")); open(sys.argv[1],"w").write(json.dumps(m))' "$USR/checksum.json"
     cp "$USR/checksum.json" "$USR/.qpybak/checksum.json"
     boot --json
     assert_exit 1 "boot (one invalid duplicate entry)"
-    assert_json "$OUT" 'd["counts"]["restored"] == 25 and d["counts"]["invalid"] == 1 and d["counts"]["ok"] == 175' "counts"
-    assert_json "$OUT" 'd["files"][200]["state"] == "invalid" and d["files"][3]["state"] == "ok"' "the duplicate is the later one"
+    assert_json "$OUT" 'd["counts"]["restored"] == 25 and d["counts"]["invalid"] == 1 and d["counts"]["ok"] == 176' "counts"
+    assert_json "$OUT" 'd["files"][201]["state"] == "invalid" and d["files"][201]["reason"] == "duplicate name" and d["files"][200]["state"] == "ok" and d["files"][3]["state"] == "ok"' "the harmful duplicate is the later one, the harmless one ok"
     usr_is_factory
 }
 
