@@ -376,10 +376,15 @@ struct qpybak_result {
 
 /* ---------------------------------------------------------------- config */
 
-/* A work buffer size that is always enough for the default name limit (the
- * exact minimum depends on the target's pointer size: qpybak_buffer_min()
- * gives it for any limit). */
+/* The name limit that name_max = 0 stands for.  A build may set its own
+ * (-DQPYBAK_NAME_MAX_DEFAULT=N, the Zephyr and ESP-IDF options do): a
+ * smaller one makes the work buffer smaller. */
+#ifndef QPYBAK_NAME_MAX_DEFAULT
 #define QPYBAK_NAME_MAX_DEFAULT 255
+#endif
+/* A work buffer size that is always enough for a name limit of 255 or less
+ * (the exact minimum depends on the target's pointer size:
+ * qpybak_buffer_min() gives it for any limit). */
 #define QPYBAK_BUFFER_MIN 3072
 
 /* The configuration.  Zero means default for every optional member. */
