@@ -264,42 +264,11 @@ case_pack_quiet() {
     assert_stderr_one_line
 }
 
-# pty_run OUTFILE ENV ARGS...: runs qpybak on a pseudo-terminal (stdout and
-# stderr both), the raw bytes it wrote to OUTFILE; $RC its exit status.
-pty_run() {
-    local out=$1 env=$2
-    shift 2
-    RC=0
-    py '
-import os, pty, sys
-out, env, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-pid, fd = pty.fork()
-if pid == 0:
-    e = dict(os.environ)
-    for kv in env.split():
-        k, v = kv.split("=", 1)
-        e[k] = v
-    os.execve(args[0], args, e)
-data = b""
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-_, status = os.waitpid(pid, 0)
-open(out, "wb").write(data)
-sys.exit(os.waitstatus_to_exitcode(status))
-' "$out" "$env" "$QPYBAK" "$@" || RC=$?
-}
-
 case_pack_progress() {
     make_app "$APP"
     for i in $(seq 1 40); do printf 'file %d\n' "$i" >"$APP/lib/f$i.txt"; done
     say "on a terminal, after the delay (QPYBAK_PROGRESS_AFTER=0 here, 1 s by default): files done / total, bytes, rate"
-    pty_run "$WORK/tty.out" QPYBAK_PROGRESS_AFTER=0 pack "$APP" --bak "$BAK" --usr "$USR"
+    tty_run "$WORK/tty.out" - QPYBAK_PROGRESS_AFTER=0 pack "$APP" --bak "$BAK" --usr "$USR"
     assert_exit 0 "pack on a terminal"
     pyh "$WORK/tty.out" <<'PYEOF' || fail "progress display: $(cat -v "$WORK/tty.out")"
 import re, sys
@@ -312,7 +281,7 @@ m = re.search(r"\r( +)\r(?:\r\n|\n)?pack: 46 files, \d+ bytes, backup restoratio
 assert m, "the progress line is not erased before the summary: %r" % raw[-300:]
 PYEOF
     say "--quiet on a terminal: no progress, no summary"
-    pty_run "$WORK/tty2.out" QPYBAK_PROGRESS_AFTER=0 pack "$APP" --bak "$WORK/b2" --quiet
+    tty_run "$WORK/tty2.out" - QPYBAK_PROGRESS_AFTER=0 pack "$APP" --bak "$WORK/b2" --quiet
     assert_exit 0 "pack --quiet on a terminal"
     [ ! -s "$WORK/tty2.out" ] || fail "pack --quiet wrote to the terminal: $(cat -v "$WORK/tty2.out")"
     say "stderr not a terminal: no progress"
@@ -321,7 +290,7 @@ PYEOF
     assert_empty "$ERR" "stderr of pack (not a terminal)"
     say "an error on a terminal erases the progress line first"
     mkdir -p "$WORK/b4" && printf 'x' >"$WORK/b4/old"
-    pty_run "$WORK/tty3.out" QPYBAK_PROGRESS_AFTER=0 pack "$APP" --bak "$WORK/b4"
+    tty_run "$WORK/tty3.out" - QPYBAK_PROGRESS_AFTER=0 pack "$APP" --bak "$WORK/b4"
     assert_exit 2 "pack into a non-empty directory"
     grep -q 'output directory not empty' "$WORK/tty3.out" || fail "no error line: $(cat -v "$WORK/tty3.out")"
 }

@@ -9,43 +9,6 @@
 # file instead of after a second.  (pack's display: t_pack.sh.)
 . "$(dirname "$0")/lib.sh"
 
-# tty_run TTY_OUT STDOUT_FILE ENV ARGS...: runs qpybak with stderr (and
-# stdout, when STDOUT_FILE is "-") on a pseudo-terminal; the raw bytes that
-# reached the terminal go to TTY_OUT; $RC is the exit status.
-tty_run() {
-    local tty_out=$1 stdout_file=$2 env=$3
-    shift 3
-    LAST_CMD="qpybak $* (on a terminal)"
-    RC=0
-    py '
-import os, pty, sys
-tty_out, stdout_file, env, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-pid, fd = pty.fork()
-if pid == 0:
-    if stdout_file != "-":
-        out = os.open(stdout_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        os.dup2(out, 1)
-        os.close(out)
-    e = dict(os.environ)
-    for kv in env.split():
-        k, v = kv.split("=", 1)
-        e[k] = v
-    os.execve(args[0], args, e)
-data = b""
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-_, status = os.waitpid(pid, 0)
-open(tty_out, "wb").write(data)
-sys.exit(os.waitstatus_to_exitcode(status))
-' "$tty_out" "$stdout_file" "$env" "$QPYBAK" "$@" || RC=$?
-}
-
 # assert_progress TTY_OUT WHAT TOTAL: TTY_OUT (stderr alone) holds at least
 # one progress line "WHAT: N / TOTAL files, B / BT, R files/s, S/s" with
 # 1 <= N <= TOTAL, every one redrawn in place, and ends with it erased.
