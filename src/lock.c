@@ -49,18 +49,16 @@ int clear_unless(struct run *c, const char *path, int want)
  * renames the new one into place (io_replace).  A cut in between leaves
  * the primary missing and its temporary complete: synced before the
  * remove, and a well-formed manifest.  That temporary is the edit the run
- * was recording: it goes into place.  1 when it did. */
-static int finish_replace(struct run *c, const char *temp, const char *target)
+ * was recording: it goes into place. */
+static void finish_replace(struct run *c, const char *temp, const char *target)
 {
     struct qpybak_stat st;
     uint32_t entries;
 
-    if (err_class(io_stat(c, target, &st)) != ERR_ABSENT || io_stat(c, temp, &st) != 0 ||
-        st.type != QPYBAK_TYPE_FILE)
-        return 0;
-    if (manifest_check(c, temp, NULL, NULL, &entries) != QPYBAK_MANIFEST_OK)
-        return 0;
-    return io_rename(c, temp, target) == 0;
+    if (err_class(io_stat(c, target, &st)) == ERR_ABSENT && io_stat(c, temp, &st) == 0 &&
+        st.type == QPYBAK_TYPE_FILE &&
+        manifest_check(c, temp, NULL, NULL, &entries) == QPYBAK_MANIFEST_OK)
+        io_rename(c, temp, target);
 }
 
 void cleanup_own_paths(struct run *c)
@@ -87,10 +85,10 @@ void cleanup_own_paths(struct run *c)
     /* /usr/.qpybak is qpybak's own folder: a file or link there is not. */
     if (clear_unless(c, PATH_QPYBAK_DIR, QPYBAK_TYPE_DIR))
         res->stale_temps++;
+    if (own_temp_name(PATH_PRIMARY, temp) == 0)
+        finish_replace(c, temp, PATH_PRIMARY); /* before its temporary is cleared */
     for (i = 0; i < sizeof own_files / sizeof own_files[0]; i++) {
         if (own_temp_name(own_files[i], temp) != 0)
-            continue;
-        if (i == 0 /* PATH_PRIMARY */ && finish_replace(c, temp, own_files[i]))
             continue;
         res->stale_temps += (uint32_t)clear_unless(c, temp, 0);
         /* Only a regular file can be one of qpybak's files; a folder, link
