@@ -48,6 +48,23 @@ static void print_reason(const struct check *c, const struct qpybak_file_event *
     put_reason(stdout, c->o, ev->reason, ev->error, ev->error_path, ev->name);
 }
 
+/* One "warning" line per QPYBAK_WARN_* bit, about name (NULL: the run). */
+static void print_warnings(const char *name, unsigned bits)
+{
+    unsigned bit;
+
+    for (bit = 1; bit <= 0x80u; bit <<= 1) {
+        if (!(bits & bit))
+            continue;
+        begin_line("warning");
+        if (name != NULL) {
+            put_name(stdout, name);
+            fputs(": ", stdout);
+        }
+        printf("%s\n", qpybak_warning_text(bit));
+    }
+}
+
 static void print_event(const struct check *c, const struct qpybak_file_event *ev)
 {
     char crc[QPYBAK_CRC_STR_SIZE];
@@ -81,6 +98,7 @@ static void print_event(const struct check *c, const struct qpybak_file_event *e
         break;
     }
     putchar('\n');
+    print_warnings(ev->name, ev->warnings);
 }
 
 /* After a write error on stdout nothing more is printed.  Boot goes on
@@ -114,7 +132,7 @@ static void print_file(struct check *c, const struct qpybak_file_event *ev)
         c->begun = true;
         qpybak_report_file(&c->rep, ev);
     }
-    else if (c->verbose || ev->state != QPYBAK_STATE_OK) {
+    else if (c->verbose || ev->state != QPYBAK_STATE_OK || ev->warnings) {
         progress_pause(&c->progress);
         print_event(c, ev);
     }
@@ -212,6 +230,7 @@ static void print_manifests(const struct check *c, const struct qpybak_result *r
         begin_line("warning");
         printf("no usable manifest: nothing was checked\n");
     }
+    print_warnings(NULL, r->warnings & QPYBAK_WARN_DOCUMENT);
     if (r->fota.journal)
         print_journal(c, &r->fota);
     if (r->stale_temps) {
@@ -330,6 +349,7 @@ static int run(const struct opts *o, bool boot)
             qpybak_report_begin(&c.rep, write_stdout, NULL);
         qpybak_report_end(&c.rep, &res, command);
     } else if (!res.enabled) {
+        print_warnings(NULL, res.warnings & QPYBAK_WARN_DOCUMENT);
         printf("%s: off (%s)\n", command, qpybak_off_text(res.off));
     } else {
         print_manifests(&c, &res);

@@ -293,6 +293,45 @@ enum qpybak_off {
 /* "disabled", "flag missing", ... */
 const char *qpybak_off_text(enum qpybak_off why);
 
+/* Warnings (docs/format.md, "QuecPython compatibility"): a form qpybak
+ * reads the way QuecPython does but never writes itself, or a fact a
+ * device that also runs QuecPython's code should know.  Bits of
+ * qpybak_file_event.warnings (entry bits) and qpybak_result.warnings (all
+ * bits met in the run). */
+#define QPYBAK_WARN_NAME_FORM 0x01u      /* entry: name in a form QuecPython
+                                            resolves (usr/x, //, /./), read
+                                            as the normalised /usr/x */
+#define QPYBAK_WARN_CRC_SPACES 0x02u     /* entry: white space around crc32 */
+#define QPYBAK_WARN_SIZE_STALE 0x04u     /* entry: its size disagrees with a
+                                            file whose CRC matches, and was
+                                            not trusted (a writer that does
+                                            not know size updated crc32) */
+#define QPYBAK_WARN_DROPPED 0x08u        /* entry: listed by the backup
+                                            manifest, missing from the user
+                                            manifest: checked against its
+                                            factory value */
+#define QPYBAK_WARN_TRAILING_COMMA 0x10u /* a manifest had a trailing comma */
+#define QPYBAK_WARN_FLAG_FORM 0x20u      /* the flag was read as QuecPython
+                                            reads it: a string, null, array
+                                            or object enable, a missing
+                                            colon, a trailing comma, enable
+                                            given twice */
+#define QPYBAK_WARN_FLAG_QUECPYTHON 0x40u /* QuecPython's own code decides
+                                            otherwise for this flag file (it
+                                            reads 64 bytes, no byte order
+                                            mark) */
+#define QPYBAK_WARN_SIZE_ZEROS 0x80u     /* entry: its CRC matches but the
+                                            file is longer by leading zero
+                                            bytes, and the entry records an
+                                            edit: kept, not restored */
+
+/* The bits about the run rather than one entry. */
+#define QPYBAK_WARN_DOCUMENT \
+    (QPYBAK_WARN_TRAILING_COMMA | QPYBAK_WARN_FLAG_FORM | QPYBAK_WARN_FLAG_QUECPYTHON)
+
+/* A short phrase for one warning bit ("name normalised"), "" for others. */
+const char *qpybak_warning_text(unsigned bit);
+
 /* A larger enable flag than this turns the feature off (QPYBAK_OFF_TOO_LARGE). */
 #define QPYBAK_FLAG_MAX 4096
 
@@ -321,6 +360,9 @@ struct qpybak_file_event {
     const char *error_path;  /* the device path that error is about (the
                                 tracked file, its backup copy, a temporary
                                 name), NULL when there is none */
+    unsigned warnings;       /* QPYBAK_WARN_* entry bits; with
+                                QPYBAK_WARN_DROPPED, index is the position
+                                in the backup manifest */
 };
 
 /* What FOTA apply did, or boot's roll-forward of an interrupted apply. */
@@ -372,6 +414,9 @@ struct qpybak_result {
     const char *error_path;     /* the device path behind error, or NULL;
                                    points into the work buffer, valid until
                                    the buffer is used again */
+    unsigned warnings;          /* QPYBAK_WARN_* bits met in the run */
+    uint32_t dropped;           /* backup manifest entries missing from the
+                                   user manifest, checked all the same */
 };
 
 /* ---------------------------------------------------------------- config */

@@ -70,6 +70,7 @@ struct qpybak_entry {
     bool has_size;
     uint32_t index;        /* position in the array, from 0 */
     enum qpybak_reason invalid; /* QPYBAK_REASON_NONE: a valid entry */
+    uint8_t warnings;      /* QPYBAK_WARN_NAME_FORM, QPYBAK_WARN_CRC_SPACES */
 };
 
 /*
@@ -93,6 +94,7 @@ struct qpybak_reader {
     uint32_t index;
     int error;
     uint8_t state;
+    uint8_t warnings; /* document-level QPYBAK_WARN_* bits met so far */
     bool eof;
 };
 
@@ -150,9 +152,10 @@ int qpybak_report_end(struct qpybak_report *rep, const struct qpybak_result *res
 
 /*
  * Reads the enable flag (backup_restore.json) from a source.  Returns
- * QPYBAK_OFF_NONE when the feature is on, else why it is off.
+ * QPYBAK_OFF_NONE when the feature is on, else why it is off; *warnings
+ * (may be NULL) receives QPYBAK_WARN_FLAG_* bits.
  */
-enum qpybak_off qpybak_flag_read(qpybak_read_fn read, void *read_ctx);
+enum qpybak_off qpybak_flag_read(qpybak_read_fn read, void *read_ctx, unsigned *warnings);
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,7 @@ static enum qpybak_off read_flag(struct run *c)
 {
     struct handle_source src;
     enum qpybak_off off;
+    unsigned warnings;
 
     src.c = c;
     src.handle = io_open(c, PATH_FLAG, QPYBAK_O_READ);
@@ -39,7 +40,8 @@ static enum qpybak_off read_flag(struct run *c)
         note_error(c, src.handle, PATH_FLAG);
         return QPYBAK_OFF_UNREADABLE;
     }
-    off = qpybak_flag_read(handle_read, &src);
+    off = qpybak_flag_read(handle_read, &src, &warnings);
+    c->result->warnings |= warnings;
     io_close(c, src.handle);
     if (off == QPYBAK_OFF_UNREADABLE)
         note_error(c, QPYBAK_ERR_IO, PATH_FLAG);
@@ -101,6 +103,7 @@ static void report_file(struct run *c, const struct qpybak_file_event *ev, enum 
 static void emit(struct run *c, const struct qpybak_file_event *ev, enum mode mode)
 {
     c->result->counts[ev->state]++;
+    c->result->warnings |= ev->warnings;
     if (c->cfg->on_file)
         c->cfg->on_file(c->cfg->ctx, ev);
     if (ev->state != QPYBAK_STATE_OK)

@@ -76,7 +76,7 @@ static int parse_flag(struct qpybak_reader *r, bool *on)
     return seen ? 0 : QPYBAK_ERR_CORRUPT;
 }
 
-enum qpybak_off qpybak_flag_read(qpybak_read_fn read, void *read_ctx)
+enum qpybak_off qpybak_flag_read(qpybak_read_fn read, void *read_ctx, unsigned *warnings)
 {
     struct capped capped;
     struct qpybak_reader r;
@@ -85,6 +85,8 @@ enum qpybak_off qpybak_flag_read(qpybak_read_fn read, void *read_ctx)
     bool on;
     int err;
 
+    if (warnings != NULL)
+        *warnings = 0;
     capped.read = read;
     capped.ctx = read_ctx;
     capped.total = 0;

@@ -23,6 +23,7 @@ void qpybak_reader_init(struct qpybak_reader *r, qpybak_read_fn read, void *read
     r->index = 0;
     r->state = R_START;
     r->error = 0;
+    r->warnings = 0;
     r->eof = false;
     r->from = NULL;
     r->from_size = 0;
@@ -166,6 +167,7 @@ static int read_entry(struct qpybak_reader *r, struct qpybak_entry *e)
     r->from_len = 0;
     e->index = r->index;
     e->invalid = QPYBAK_REASON_NONE;
+    e->warnings = 0;
 
     if (json_peek(r) != '{') {
         invalidate(e, QPYBAK_REASON_NOT_OBJECT);

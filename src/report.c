@@ -42,6 +42,21 @@ static void member_crc(const struct jout *o, const char *key, bool has, uint32_t
         jout_text(o, "null");
 }
 
+/* The texts of the QPYBAK_WARN_* bits set in bits, as JSON strings; n
+ * strings were written before them in the same array. */
+static int warning_list(const struct jout *o, unsigned bits, int n)
+{
+    unsigned bit;
+
+    for (bit = 1; bit <= 0x80u; bit <<= 1) {
+        if (bits & bit) {
+            jout_text(o, n++ ? ", " : "");
+            jout_string(o, qpybak_warning_text(bit), str_len(qpybak_warning_text(bit)));
+        }
+    }
+    return n;
+}
+
 int qpybak_report_file(struct qpybak_report *rep, const struct qpybak_file_event *ev)
 {
     struct jout o = jout_of(rep);
@@ -92,6 +107,11 @@ int qpybak_report_file(struct qpybak_report *rep, const struct qpybak_file_event
         jout_text(&o, ", \"error_path\": ");
         jout_string(&o, ev->error_path, str_len(ev->error_path));
     }
+    if (ev->warnings) {
+        jout_text(&o, ", \"warnings\": [");
+        warning_list(&o, ev->warnings, 0);
+        jout_text(&o, "]");
+    }
     jout_text(&o, "}");
     rep->files++;
     return rep->error;
@@ -138,7 +158,13 @@ static void warnings(const struct jout *o, const struct qpybak_result *res)
         jout_text(o, n++ ? ", " : "");
         jout_text(o, "\"no usable manifest: nothing was checked\"");
     }
+    /* The document-level ones; each entry carries its own. */
+    warning_list(o, res->warnings & QPYBAK_WARN_DOCUMENT, n);
     jout_text(o, "]");
+    if (res->dropped) {
+        jout_text(o, ", \"dropped\": ");
+        jout_u64(o, res->dropped);
+    }
 }
 
 int qpybak_report_end(struct qpybak_report *rep, const struct qpybak_result *res,

@@ -100,3 +100,18 @@ const char *qpybak_off_text(enum qpybak_off why)
     default: return "unknown";
     }
 }
+
+const char *qpybak_warning_text(unsigned bit)
+{
+    switch (bit) {
+    case QPYBAK_WARN_NAME_FORM: return "name in a form QuecPython resolves: read normalised";
+    case QPYBAK_WARN_CRC_SPACES: return "white space around crc32";
+    case QPYBAK_WARN_SIZE_STALE: return "size not trusted: the crc32 matches, the size is stale";
+    case QPYBAK_WARN_DROPPED: return "missing from the user manifest: checked against the factory value";
+    case QPYBAK_WARN_TRAILING_COMMA: return "trailing comma in a manifest";
+    case QPYBAK_WARN_FLAG_FORM: return "flag read as QuecPython reads it";
+    case QPYBAK_WARN_FLAG_QUECPYTHON: return "QuecPython's own code reads this flag otherwise";
+    case QPYBAK_WARN_SIZE_ZEROS: return "longer by leading zero bytes, and its entry records an edit: kept";
+    default: return "";
+    }
+}

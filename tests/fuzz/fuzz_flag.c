@@ -40,9 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     len = size - 2;
 
     fz_src_init(&whole, doc, len, 0, 0, 0);
-    a = qpybak_flag_read(fz_read, &whole);
+    a = qpybak_flag_read(fz_read, &whole, NULL);
     fz_src_init(&split, doc, len, seed, data[0] & 0x3F, end_error);
-    b = qpybak_flag_read(fz_read, &split);
+    b = qpybak_flag_read(fz_read, &split, NULL);
 
     FZ_CHECK(a >= QPYBAK_OFF_NONE && a <= QPYBAK_OFF_UNREADABLE, "result %d", (int)a);
     FZ_CHECK(b >= QPYBAK_OFF_NONE && b <= QPYBAK_OFF_UNREADABLE, "result %d", (int)b);

@@ -69,7 +69,7 @@ static enum qpybak_off flag_with(const char *doc, size_t len, enum read_mode mod
     m.rng = seed ? seed : 1;
     m.error_at = error_at;
     m.error = error;
-    return qpybak_flag_read(mem_read, &m);
+    return qpybak_flag_read(mem_read, &m, NULL);
 }
 
 /* The flag read every way; fails unless all ways give `want`. */
