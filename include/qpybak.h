@@ -254,6 +254,9 @@ enum qpybak_reason {
                                      records an edit or update: kept as it is */
     QPYBAK_REASON_HOLDS_TRACKED,  /* FOTA: the staging folder holds tracked files */
     QPYBAK_REASON_TOO_LARGE,      /* FOTA: staged file of 4 GiB or more */
+    QPYBAK_REASON_LEADING_ZEROS,  /* the CRC matches, but the file is longer
+                                     than its entry by leading zero bytes,
+                                     and the entry records an edit: kept */
     QPYBAK_REASON_COUNT
 };
 
@@ -320,10 +323,6 @@ const char *qpybak_off_text(enum qpybak_off why);
                                             otherwise for this flag file (it
                                             reads 64 bytes, no byte order
                                             mark) */
-#define QPYBAK_WARN_SIZE_ZEROS 0x80u     /* entry: its CRC matches but the
-                                            file is longer by leading zero
-                                            bytes, and the entry records an
-                                            edit: kept, not restored */
 
 /* The bits about the run rather than one entry. */
 #define QPYBAK_WARN_DOCUMENT \

@@ -203,34 +203,46 @@ static bool check_file(struct run *c, const struct qpybak_entry *e, struct qpyba
 {
     struct qpybak_entry factory;
     struct value accept[2], recorded = value_of(e), factory_value;
+    struct file_sum sum;
     const char *source;
-    uint32_t crc, copy_crc;
-    uint64_t size, copy_size;
+    uint32_t copy_crc;
+    uint64_t copy_size;
     uint64_t limit = e->has_size ? e->size : 0xFFFFFFFFu;
+    enum size_verdict verdict = SIZE_DAMAGED;
     enum err_class cls;
     bool unreadable;
     int err, n = 0, found;
 
-    err = file_checksum_upto(&c->inst, e->name, limit, &crc, &size);
-    cls = err_class(err);
+    sum.err = file_checksum_upto(&c->inst, e->name, limit, &sum.crc, &sum.size, &sum.zeros);
+    cls = err_class(sum.err);
     if (cls == ERR_PASSING || cls == ERR_PERMANENT) {
         /* A read error says nothing of the content: one more try before the
          * file is taken for damaged (and a calc'd edit possibly undone). */
-        err = file_checksum_upto(&c->inst, e->name, limit, &crc, &size);
-        cls = err_class(err);
+        sum.err = file_checksum_upto(&c->inst, e->name, limit, &sum.crc, &sum.size, &sum.zeros);
+        cls = err_class(sum.err);
     }
+    if (cls == ERR_NONE && e->has_size &&
+        (sum.err == CHECKSUM_PAST_LIMIT || (sum.crc == e->crc && sum.size != e->size))) {
+        /* The size alone disagrees, or the file is longer than recorded:
+         * whether the size is evidence (size_rule.c). */
+        verdict = size_rule(c, e, &sum);
+        cls = err_class(sum.err);
+    }
+    err = sum.err;
     if (cls == ERR_NONE) {
         /* CHECKSUM_PAST_LIMIT: longer than the entry records.  The size
          * (from stat) is enough to call it modified; the rest is not read. */
         ev->has_actual = true;
-        ev->actual_crc = err ? 0 : crc;
+        ev->actual_crc = err ? 0 : sum.crc;
         ev->actual_crc_unknown = err != 0;
-        ev->actual_size = size;
-        if (err == 0 && value_matches(&recorded, crc, size)) {
+        ev->actual_size = sum.size;
+        if (err == 0 && (verdict == SIZE_STALE || value_matches(&recorded, sum.crc, sum.size))) {
             ev->state = QPYBAK_STATE_OK;
+            if (verdict == SIZE_STALE)
+                ev->warnings |= QPYBAK_WARN_SIZE_STALE;
             return false;
         }
-        if (err == 0 && c->result->fota.pending && journal_matches(c, e, crc, size)) {
+        if (err == 0 && c->result->fota.pending && journal_matches(c, e, sum.crc, sum.size)) {
             /* Installed by an update that is still pending: not damage. */
             ev->state = QPYBAK_STATE_OK;
             return false;
@@ -260,6 +272,8 @@ static bool check_file(struct run *c, const struct qpybak_entry *e, struct qpyba
         ev->reason = QPYBAK_REASON_IO;
         note_error(c, err, e->name);
     }
+    if (verdict == SIZE_ZEROS)
+        ev->reason = QPYBAK_REASON_LEADING_ZEROS;
     if (mode == MODE_STATUS) {
         ev->state = ev->found;
         return false;
@@ -280,6 +294,13 @@ static bool check_file(struct run *c, const struct qpybak_entry *e, struct qpyba
             ev->from_last_good = true;
             return false;
         }
+    }
+    if (verdict == SIZE_ZEROS) {
+        /* Zeros in front of content whose CRC the entry records: likely
+         * damage, but the entry records an edit that only this file
+         * holds, and the size alone is not enough to overwrite it. */
+        ev->state = QPYBAK_STATE_UNRECOVERABLE;
+        return false;
     }
 
     found = backup_lookup(c, e->name, e->name_len, &factory);

@@ -172,12 +172,29 @@ int io_list(struct run *c, const char *path,
 /* install.c: the installer. */
 /* The CRC and size of a file: 0, or an error.  A file longer than limit
  * bytes is not read to its end: CHECKSUM_PAST_LIMIT, *size = its size from
- * stat, *crc of the part read only.  file_checksum uses the largest size
- * an entry can record (4 GiB - 1) and says QPYBAK_ERR_FBIG past it. */
+ * stat, *crc of the part read only.  *zeros (may be NULL): how many bytes
+ * at its start are zero (of the part read).  file_checksum uses the largest
+ * size an entry can record (4 GiB - 1) and says QPYBAK_ERR_FBIG past it. */
 #define CHECKSUM_PAST_LIMIT 1
 int file_checksum_upto(struct installer *in, const char *path, uint64_t limit, uint32_t *crc,
-                       uint64_t *size);
+                       uint64_t *size, uint64_t *zeros);
 int file_checksum(struct installer *in, const char *path, uint32_t *crc, uint64_t *size);
+/* A file as read for a check: file_checksum_upto's outputs. */
+struct file_sum {
+    int err; /* 0, CHECKSUM_PAST_LIMIT or an error */
+    uint32_t crc;
+    uint64_t size, zeros;
+};
+/* size_rule.c: the verdict on a file that matches its entry's CRC but not
+ * its size, or is longer than the entry records (docs/format.md, "The
+ * size member"); may read the whole file into *sum. */
+enum size_verdict {
+    SIZE_DAMAGED, /* damaged like any other: the content or the size differs */
+    SIZE_STALE,   /* the CRC matches; the size was not written with it: intact */
+    SIZE_ZEROS    /* the CRC matches, the file is longer by leading zero bytes,
+                     and the entry records an edit: reported, kept */
+};
+enum size_verdict size_rule(struct run *c, const struct qpybak_entry *e, struct file_sum *sum);
 /* Copies src to dst atomically through DIR/.qpybak-tmp.  The copy must
  * match one of the accept_n values (0: no check) or it is not installed;
  * *crc and *size receive the copy's.  0, QPYBAK_ERR_CORRUPT when none

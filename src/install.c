@@ -18,11 +18,12 @@
 #include "util.h"
 
 int file_checksum_upto(struct installer *in, const char *path, uint64_t limit, uint32_t *crc,
-                       uint64_t *size)
+                       uint64_t *size, uint64_t *zeros)
 {
     struct run *c = in->run;
     int h = io_open(c, path, QPYBAK_O_READ), n, err;
     struct qpybak_stat st;
+    uint64_t lead = 0;
 
     *crc = QPYBAK_CRC_SEED;
     *size = 0;
@@ -32,11 +33,22 @@ int file_checksum_upto(struct installer *in, const char *path, uint64_t limit, u
     }
     while ((n = io_read(c, h, in->io, in->io_size)) > 0) {
         *crc = qpybak_crc32(*crc, in->io, (size_t)n);
+        if (lead == *size) {
+            /* Still in the leading zero bytes (the size rule asks how
+             * many); mostly the first byte ends it. */
+            size_t i = 0;
+
+            while (i < (size_t)n && in->io[i] == 0)
+                i++;
+            lead += i;
+        }
         *size += (uint64_t)n;
         if (*size > limit)
             break; /* longer than any value it could match: no need to read on */
     }
     err = io_close(c, h);
+    if (zeros != NULL)
+        *zeros = lead;
     if (n > 0) {
         /* The size is what differs; the rest of the content is not read
          * (a tracked file replaced by a huge sparse file costs one read). */
@@ -52,7 +64,7 @@ int file_checksum_upto(struct installer *in, const char *path, uint64_t limit, u
 
 int file_checksum(struct installer *in, const char *path, uint32_t *crc, uint64_t *size)
 {
-    int err = file_checksum_upto(in, path, 0xFFFFFFFFu, crc, size);
+    int err = file_checksum_upto(in, path, 0xFFFFFFFFu, crc, size, NULL);
 
     return err == CHECKSUM_PAST_LIMIT ? QPYBAK_ERR_FBIG : err;
 }

@@ -33,6 +33,7 @@
 #define err_class qpybak__err_class
 #define file_checksum qpybak__file_checksum
 #define file_checksum_upto qpybak__file_checksum_upto
+#define size_rule qpybak__size_rule
 #define fota_report_update qpybak__fota_report_update
 #define fota_resume qpybak__fota_resume
 #define index_add qpybak__index_add

@@ -71,6 +71,7 @@ const char *qpybak_reason_text(enum qpybak_reason reason)
         "unreadable, and its entry records an edit: kept",
         "not a staging folder: holds tracked files",
         "file too large (4 GiB or more)",
+        "longer than its entry by leading zero bytes, and the entry records an edit: kept",
     };
 
     return (unsigned)reason < QPYBAK_REASON_COUNT ? texts[reason] : "unknown";
@@ -111,7 +112,6 @@ const char *qpybak_warning_text(unsigned bit)
     case QPYBAK_WARN_TRAILING_COMMA: return "trailing comma in a manifest";
     case QPYBAK_WARN_FLAG_FORM: return "flag read as QuecPython reads it";
     case QPYBAK_WARN_FLAG_QUECPYTHON: return "QuecPython's own code reads this flag otherwise";
-    case QPYBAK_WARN_SIZE_ZEROS: return "longer by leading zero bytes, and its entry records an edit: kept";
     default: return "";
     }
 }

@@ -1280,6 +1280,98 @@ static void test_same_crc_without_size(void **state)
     UNCHANGED();
 }
 
+/* The user manifest with one entry's value replaced, as a writer that
+ * does not know "size" (QuecPython's checksum.update) leaves it: the new
+ * crc32, the old size. */
+static void user_entry_value(const char *name, uint32_t crc, bool has_size, uint32_t size)
+{
+    static struct mtext m;
+    struct mentry e[N_FACTORY];
+    int i;
+
+    for (i = 0; i < N_FACTORY; i++) {
+        e[i].name = factory[i].name;
+        e[i].crc = crc_of(factory[i].data, factory[i].len);
+        e[i].has_size = true;
+        e[i].size = (uint32_t)factory[i].len;
+        if (strcmp(e[i].name, name) == 0) {
+            e[i].crc = crc;
+            e[i].has_size = has_size;
+            e[i].size = size;
+        }
+    }
+    manifest_of(&m, e, N_FACTORY);
+    put(PRIMARY, m.buf, m.len);
+    put(SHADOW, m.buf, m.len);
+}
+
+/* Issue 11.1: a size that a writer left behind when it recorded a new
+ * crc32 never costs the edit; the damage the size exists for is still
+ * caught (docs/format.md, "The size member"). */
+static void test_stale_size_keeps_edit(void **state)
+{
+    static const char longer[] = "import app\napp.run(debug=True)\n";
+    static const char shorter[] = "pass\n";
+    static const char zeros_edit[] = "\0\0\0\0edited";
+    uint32_t old_size = (uint32_t)ff("/usr/main.py")->len;
+    const struct ev_copy *e;
+
+    (void)state;
+    scene(true, true);
+    /* an edit that grew the file, recorded with the old size */
+    put("/usr/main.py", longer, strlen(longer));
+    user_entry_value("/usr/main.py", crc_of(longer, strlen(longer)), true, old_size);
+    assert_int_equal(STATUS(), 0);
+    e = ev_of("/usr/main.py");
+    assert_int_equal(e->ev.state, QPYBAK_STATE_OK);
+    assert_true(e->ev.warnings & QPYBAK_WARN_SIZE_STALE);
+    assert_true(res.warnings & QPYBAK_WARN_SIZE_STALE);
+    take_snapshot();
+    assert_int_equal(BOOT(), 0);
+    STATE("/usr/main.py", QPYBAK_STATE_OK);
+    assert_true(file_is("/usr/main.py", longer, strlen(longer)));
+    UNCHANGED();
+    /* one that shrank it */
+    put("/usr/main.py", shorter, strlen(shorter));
+    user_entry_value("/usr/main.py", crc_of(shorter, strlen(shorter)), true, old_size);
+    assert_int_equal(BOOT(), 0);
+    e = ev_of("/usr/main.py");
+    assert_int_equal(e->ev.state, QPYBAK_STATE_OK);
+    assert_true(e->ev.warnings & QPYBAK_WARN_SIZE_STALE);
+    assert_true(file_is("/usr/main.py", shorter, strlen(shorter)));
+    /* back to the factory content, the size of an earlier edit left */
+    put("/usr/main.py", ff("/usr/main.py")->data, old_size);
+    user_entry_value("/usr/main.py", fcrc("/usr/main.py"), true, 3);
+    assert_int_equal(BOOT(), 0);
+    STATE("/usr/main.py", QPYBAK_STATE_OK);
+    assert_int_equal(ram->stats.mutations, 0);
+    /* the factory value with its size: zeros in front are damage, and the
+     * factory copy has the recorded CRC - nothing is lost restoring it */
+    scene(true, true);
+    put("/usr/empty.txt", zeros4096, 4096); /* zeros standing for an empty file */
+    assert_int_equal(BOOT(), 0);
+    STATE("/usr/empty.txt", QPYBAK_STATE_RESTORED);
+    assert_true(file_is("/usr/empty.txt", "", 0));
+    /* an edit recorded with its size, then grown by leading zeros: likely
+     * damage, but only the size says so - kept and reported */
+    put("/usr/main.py", zeros_edit, sizeof zeros_edit - 1);
+    user_entry_value("/usr/main.py", crc_of("edited", 6), true, 6);
+    assert_int_equal(STATUS(), 0);
+    e = ev_of("/usr/main.py");
+    assert_int_equal(e->ev.state, QPYBAK_STATE_MODIFIED);
+    assert_int_equal(e->ev.reason, QPYBAK_REASON_LEADING_ZEROS);
+    assert_int_equal(BOOT(), 0);
+    e = ev_of("/usr/main.py");
+    assert_int_equal(e->ev.state, QPYBAK_STATE_UNRECOVERABLE);
+    assert_int_equal(e->ev.reason, QPYBAK_REASON_LEADING_ZEROS);
+    assert_true(file_is("/usr/main.py", zeros_edit, sizeof zeros_edit - 1));
+    /* the same edit grown by other bytes: the size is stale */
+    put("/usr/main.py", "edited", 6);
+    user_entry_value("/usr/main.py", crc_of("edited", 6), true, 2);
+    assert_int_equal(BOOT(), 0);
+    STATE("/usr/main.py", QPYBAK_STATE_OK);
+}
+
 static void test_flag_off(void **state)
 {
     static const struct {
@@ -2025,6 +2117,7 @@ int main(void)
         T(test_empty_file),
         T(test_same_crc_caught_by_size),
         T(test_same_crc_without_size),
+        T(test_stale_size_keeps_edit),
         T(test_flag_off),
         T(test_flag_is_directory),
         T(test_status_changes_nothing),
