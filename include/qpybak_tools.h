@@ -112,22 +112,40 @@ void qpybak_reader_init(struct qpybak_reader *r, qpybak_read_fn read, void *read
 int qpybak_reader_next(struct qpybak_reader *r, struct qpybak_entry *entry);
 
 /*
- * The streaming checksum.json writer: "[", one entry per line, "]", with
- * crc32 as "0x" and 8 lower-case hex digits, and size when the entry has one
- * (every entry qpybak creates or updates has it; an entry copied unchanged
- * from a QuecPython manifest keeps having none).  It writes through fn in small pieces; each function
- * returns 0 or the first negative error of fn (kept in w->error).
+ * The streaming checksum.json writer (docs/format.md, "What writers emit").
+ * qpybak's own form: "[", one entry per line, "]", with crc32 as "0x" and
+ * 8 lower-case hex digits, and size when the entry has one (every entry
+ * qpybak creates or updates has it; an entry copied unchanged from a
+ * QuecPython manifest keeps having none).  It writes through fn in small
+ * pieces; each function returns 0 or the first negative error of fn (kept
+ * in w->error).
  */
 typedef int (*qpybak_write_fn)(void *ctx, const void *buf, size_t len);
+
+/* The form a writer emits.  Every qpybak run writes QPYBAK_FORM_QPYBAK;
+ * QPYBAK_FORM_QUECPYTHON is for host tools that build the partitions of a
+ * device running QuecPython's own firmware (`qpybak pack --format
+ * quecpython`): what QuecPython's ujson.dumps(list) gives, one line,
+ * crc32 as Python's hex() ("0x1f", "0x0"), no size. */
+enum qpybak_form {
+    QPYBAK_FORM_QPYBAK = 0,
+    QPYBAK_FORM_QUECPYTHON = 1
+};
 
 struct qpybak_writer {
     qpybak_write_fn write;
     void *write_ctx;
     uint32_t count;
     int error;
+    uint8_t form; /* enum qpybak_form */
 };
 
+/* Begins a manifest in qpybak's form. */
 int qpybak_writer_begin(struct qpybak_writer *w, qpybak_write_fn write, void *write_ctx);
+/* Begins a manifest in the given form; in QPYBAK_FORM_QUECPYTHON the
+ * entries' has_size and size are ignored. */
+int qpybak_writer_begin_form(struct qpybak_writer *w, qpybak_write_fn write, void *write_ctx,
+                             enum qpybak_form form);
 int qpybak_writer_entry(struct qpybak_writer *w, const char *name, size_t name_len,
                         uint32_t crc, bool has_size, uint32_t size);
 int qpybak_writer_end(struct qpybak_writer *w);

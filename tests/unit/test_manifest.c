@@ -1211,6 +1211,115 @@ static void test_writer_error(void **state)
     }
 }
 
+/* QuecPython's form (QPYBAK_FORM_QUECPYTHON, for pack --format quecpython):
+ * exactly what its ujson.dumps(list) gives - one line, ", " and ": ",
+ * crc32 as Python's hex() (no leading zeros, hex(0) is "0x0"), no size,
+ * no newline at the end. */
+static void test_writer_quecpython_form(void **state)
+{
+    static const char want[] =
+        "[{\"name\": \"/usr/a.py\", \"crc32\": \"0x5d3f1c2a\"}, "
+        "{\"name\": \"/usr/b.py\", \"crc32\": \"0x1f\"}, "
+        "{\"name\": \"/usr/zero\", \"crc32\": \"0x0\"}, "
+        "{\"name\": \"/usr/empty.txt\", \"crc32\": \"0xffffffff\"}, "
+        "{\"name\": \"/usr/apn_cfg.json\", \"crc32\": \"0xc0ffee\"}, "
+        "{\"name\": \"/usr/q\\\"\xe4\xb8\xad\", \"crc32\": \"0x10000000\"}]";
+    struct qpybak_writer w;
+
+    (void)state;
+    sink_reset();
+    assert_int_equal(qpybak_writer_begin_form(&w, sink_write, &sink, QPYBAK_FORM_QUECPYTHON), 0);
+    assert_int_equal(qpybak_writer_entry(&w, "/usr/a.py", 9, 0x5d3f1c2au, true, 812), 0);
+    assert_int_equal(qpybak_writer_entry(&w, "/usr/b.py", 9, 0x1fu, true, 3), 0);
+    assert_int_equal(qpybak_writer_entry(&w, "/usr/zero", 9, 0, false, 0), 0);
+    assert_int_equal(qpybak_writer_entry(&w, "/usr/empty.txt", 14, 0xffffffffu, true, 0), 0);
+    assert_int_equal(qpybak_writer_entry(&w, "/usr/apn_cfg.json", 17, 0x00c0ffeeu, true, 112), 0);
+    assert_int_equal(qpybak_writer_entry(&w, "/usr/q\"\xe4\xb8\xad", 10, 0x10000000u, true, 1), 0);
+    assert_int_equal(qpybak_writer_end(&w), 0);
+    assert_int_equal(w.count, 6);
+    sink.buf[sink.len] = '\0';
+    assert_string_equal(sink.buf, want);
+    assert_int_equal(sink.len, strlen(want));
+
+    /* the reader takes it back: same names and values, no size */
+    parse_all_ways(sink.buf, sink.len, 0, &result_a);
+    RC(&result_a, 0, 6);
+    VALID(&result_a.e[0], "/usr/a.py", 0x5d3f1c2au);
+    VALID(&result_a.e[1], "/usr/b.py", 0x1fu);
+    VALID(&result_a.e[2], "/usr/zero", 0);
+    VALID(&result_a.e[3], "/usr/empty.txt", 0xffffffffu);
+    VALID(&result_a.e[4], "/usr/apn_cfg.json", 0x00c0ffeeu);
+    VALID(&result_a.e[5], "/usr/q\"\xe4\xb8\xad", 0x10000000u);
+
+    /* no entries: ujson.dumps([]) */
+    sink_reset();
+    assert_int_equal(qpybak_writer_begin_form(&w, sink_write, &sink, QPYBAK_FORM_QUECPYTHON), 0);
+    assert_int_equal(qpybak_writer_end(&w), 0);
+    sink.buf[sink.len] = '\0';
+    assert_string_equal(sink.buf, "[]");
+
+    /* QPYBAK_FORM_QPYBAK is qpybak_writer_begin's form, byte for byte */
+    sink_reset();
+    assert_int_equal(qpybak_writer_begin_form(&w, sink_write, &sink, QPYBAK_FORM_QPYBAK), 0);
+    assert_int_equal(qpybak_writer_entry(&w, "/usr/main.py", 12, 0x1a2b3c4du, true, 1834), 0);
+    assert_int_equal(qpybak_writer_entry(&w, "/usr/apn_cfg.json", 17, 0x00c0ffeeu, true, 112), 0);
+    assert_int_equal(qpybak_writer_end(&w), 0);
+    sink.buf[sink.len] = '\0';
+    assert_string_equal(sink.buf, spec_example);
+}
+
+/* Every CRC value's hex() form, digit count by digit count. */
+static void test_writer_quecpython_hex(void **state)
+{
+    struct qpybak_writer w;
+    unsigned digits;
+
+    (void)state;
+    for (digits = 1; digits <= 8; digits++) {
+        uint32_t lo = digits == 1 ? 0 : 1u << (4 * (digits - 1));
+        uint32_t hi = digits == 8 ? 0xffffffffu : (1u << (4 * digits)) - 1;
+        char want[128];
+
+        sink_reset();
+        qpybak_writer_begin_form(&w, sink_write, &sink, QPYBAK_FORM_QUECPYTHON);
+        qpybak_writer_entry(&w, "/usr/a", 6, lo, true, 1);
+        qpybak_writer_entry(&w, "/usr/b", 6, hi, true, 1);
+        assert_int_equal(qpybak_writer_end(&w), 0);
+        sink.buf[sink.len] = '\0';
+        snprintf(want, sizeof want,
+                 "[{\"name\": \"/usr/a\", \"crc32\": \"0x%lx\"}, "
+                 "{\"name\": \"/usr/b\", \"crc32\": \"0x%lx\"}]",
+                 (unsigned long)lo, (unsigned long)hi);
+        assert_string_equal(sink.buf, want);
+    }
+}
+
+/* A write error sticks in QuecPython's form as in qpybak's. */
+static void test_writer_quecpython_error(void **state)
+{
+    unsigned long fail, total;
+    struct qpybak_writer w;
+
+    (void)state;
+    sink_reset();
+    qpybak_writer_begin_form(&w, sink_write, &sink, QPYBAK_FORM_QUECPYTHON);
+    qpybak_writer_entry(&w, "/usr/a\"b", 8, 1, true, 2);
+    qpybak_writer_entry(&w, "/usr/c", 6, 3, false, 0);
+    qpybak_writer_end(&w);
+    total = sink.calls;
+    assert_true(total >= 3);
+    for (fail = 1; fail <= total; fail++) {
+        sink_reset();
+        sink.fail_at = fail;
+        sink.error = QPYBAK_ERR_IO;
+        qpybak_writer_begin_form(&w, sink_write, &sink, QPYBAK_FORM_QUECPYTHON);
+        qpybak_writer_entry(&w, "/usr/a\"b", 8, 1, true, 2);
+        qpybak_writer_entry(&w, "/usr/c", 6, 3, false, 0);
+        assert_int_equal(qpybak_writer_end(&w), QPYBAK_ERR_IO);
+        assert_int_equal(sink.calls_after_error, 0);
+    }
+}
+
 /* ----------------------------------------------------------- round trip */
 
 struct rt_entry {
@@ -1389,6 +1498,9 @@ int main(void)
         cmocka_unit_test(test_writer_empty),
         cmocka_unit_test(test_writer_forms),
         cmocka_unit_test(test_writer_error),
+        cmocka_unit_test(test_writer_quecpython_form),
+        cmocka_unit_test(test_writer_quecpython_hex),
+        cmocka_unit_test(test_writer_quecpython_error),
         cmocka_unit_test(test_round_trip_fixed),
         cmocka_unit_test(test_round_trip_any_bytes),
         cmocka_unit_test(test_round_trip_random),
