@@ -29,6 +29,7 @@ struct opts {
     bool disabled;       /* --disabled */
     bool keep_last_good; /* --keep-last-good */
     bool quiet;          /* --quiet: no progress display (pack: no summary) */
+    enum qpybak_form form; /* pack --format: the manifests' form */
     char **args;         /* the positional arguments */
     int nargs;
 };

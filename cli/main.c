@@ -17,6 +17,7 @@
 #define OPT_DISABLED 0x10u
 #define OPT_KEEP_GOOD 0x20u
 #define OPT_QUIET 0x40u
+#define OPT_FORMAT 0x80u
 
 struct option {
     const char *name;
@@ -29,6 +30,7 @@ static const struct option options[] = {
     {"-v", OPT_VERBOSE, false},   {"--verbose", OPT_VERBOSE, false},
     {"--disabled", OPT_DISABLED, false}, {"--keep-last-good", OPT_KEEP_GOOD, false},
     {"--quiet", OPT_QUIET, false}, {"-q", OPT_QUIET, false},
+    {"--format", OPT_FORMAT, true},
 };
 
 struct command {
@@ -42,7 +44,8 @@ struct command {
 #define ROOTS (OPT_USR | OPT_BAK)
 
 static const struct command commands[] = {
-    {"pack", cmd_pack, ROOTS | OPT_DISABLED | OPT_JSON | OPT_QUIET, OPT_BAK, 1, 1, "APP_DIR"},
+    {"pack", cmd_pack, ROOTS | OPT_DISABLED | OPT_FORMAT | OPT_JSON | OPT_QUIET, OPT_BAK, 1, 1,
+     "APP_DIR"},
     {"boot", cmd_boot, ROOTS | OPT_JSON | OPT_VERBOSE | OPT_QUIET, ROOTS, 0, 0, NULL},
     {"status", cmd_status, ROOTS | OPT_JSON | OPT_VERBOSE | OPT_QUIET, ROOTS, 0, 0, NULL},
     {"calc", cmd_calc, ROOTS, OPT_USR, 1, -1, "PATH"},
@@ -56,7 +59,8 @@ static const struct command fota_apply = {
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char usage_text[] =
-    "usage: qpybak pack APP_DIR --bak BAK_DIR [--usr USR_DIR] [--disabled] [--json] [--quiet]\n"
+    "usage: qpybak pack APP_DIR --bak BAK_DIR [--usr USR_DIR] [--disabled] "
+    "[--format qpybak|quecpython] [--json] [--quiet]\n"
     "       qpybak boot   --usr USR_DIR --bak BAK_DIR [--json] [-v] [--quiet]\n"
     "       qpybak status --usr USR_DIR --bak BAK_DIR [--json] [-v] [--quiet]\n"
     "       qpybak calc   --usr USR_DIR [--bak BAK_DIR] PATH...\n"
@@ -77,6 +81,8 @@ static const char usage_text[] =
     "  --json      print one JSON object (boot, status, pack)\n"
     "  -v          list every entry, not only the damaged ones (boot, status)\n"
     "  --disabled  pack with the feature off ({\"enable\": 0})\n"
+    "  --format    pack: the manifests' form, qpybak (the default) or quecpython\n"
+    "              (QuecPython's own: one line, no size; at most 16,384 bytes)\n"
     "  --quiet     no progress display (pack: no summary line either)\n"
     "  --keep-last-good  fota apply: keep each installed file under\n"
     "              USR_DIR/.qpybak/good/, so that boot restores a damaged updated\n"
@@ -163,8 +169,17 @@ static int parse(const struct command *cmd, int argc, char **argv, int first, st
         }
         value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
         if (value == NULL || value[0] == '\0')
-            return usage_error(name, "missing directory");
-        if (opt->bit == OPT_USR)
+            return usage_error(name, opt->bit == OPT_FORMAT ? "missing qpybak or quecpython"
+                                                            : "missing directory");
+        if (opt->bit == OPT_FORMAT) {
+            if (strcmp(value, "qpybak") == 0)
+                o->form = QPYBAK_FORM_QPYBAK;
+            else if (strcmp(value, "quecpython") == 0)
+                o->form = QPYBAK_FORM_QUECPYTHON;
+            else
+                return cli_error("--format ", value,
+                                 "unknown format: qpybak or quecpython (try 'qpybak --help')");
+        } else if (opt->bit == OPT_USR)
             o->usr = value;
         else
             o->bak = value;

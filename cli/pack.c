@@ -13,6 +13,11 @@
  * durable once at the end - one syncfs per file system (defer_sync in the
  * port) - instead of an fsync per file and per folder.  A progress line
  * shows on a terminal after a second.
+ *
+ * --format quecpython writes the manifests in QuecPython's own form
+ * (qpybak_writer_begin_form), which its firmware reads only 16,384 bytes
+ * of: a tree whose manifest would be larger is refused before anything is
+ * written (check_quecpython_size).
  */
 #include "pack.h"
 
@@ -20,6 +25,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* QuecPython's restore reads checksum.json with fp.read(16384) and parses
+ * only that: past it, its restore is silently off. */
+#define QUECPYTHON_MANIFEST_MAX 16384u
+
+/* A warning line: "warning       NAME: TEXT", or TEXT alone. */
+struct warning {
+    const char *name; /* the device path it is about (an item's), or NULL */
+    char *text;       /* owned */
+};
 
 struct pack {
     const struct opts *o;
@@ -30,6 +45,8 @@ struct pack {
     struct progress progress;
     uint64_t files_done, bytes_done;
     uint64_t manifest_bytes; /* of checksum.json */
+    struct warning *warn;
+    size_t nwarn;
 };
 
 /* The host name of an output device path, for messages. */
@@ -227,7 +244,7 @@ static int write_manifest(struct pack *pk, const char *dev0, const char *dev1)
     b.total = 0;
     err = fan_open(pk, &f);
     if (err == 0)
-        err = qpybak_writer_begin(&w, outbuf_write, &b);
+        err = qpybak_writer_begin_form(&w, outbuf_write, &b, pk->o->form);
     for (i = 0; err == 0 && i < pk->tree.n; i++) {
         const struct item *it = &pk->tree.items[i];
 
@@ -241,6 +258,104 @@ static int write_manifest(struct pack *pk, const char *dev0, const char *dev1)
     err = fan_close(&f, err);
     pk->manifest_bytes = b.total;
     return err ? out_fail(pk, f.dev[f.failed], err) : 0;
+}
+
+/* ---------------------------------------------------- the manifest's size */
+
+static int count_write(void *ctx, const void *buf, size_t len)
+{
+    (void)buf;
+    *(uint64_t *)ctx += len;
+    return 0;
+}
+
+/* The size of checksum.json in the run's form, measured by the writer
+ * itself, with every file's crc *crc, or its own when crc is NULL. */
+static uint64_t manifest_size(const struct pack *pk, const uint32_t *crc)
+{
+    struct qpybak_writer w;
+    uint64_t total = 0;
+    size_t i;
+
+    qpybak_writer_begin_form(&w, count_write, &total, pk->o->form);
+    for (i = 0; i < pk->tree.n; i++) {
+        const struct item *it = &pk->tree.items[i];
+
+        if (!it->dir)
+            qpybak_writer_entry(&w, it->path, strlen(it->path), crc ? *crc : it->crc, true,
+                                it->size);
+    }
+    qpybak_writer_end(&w);
+    return total;
+}
+
+/* "qpybak: BAK_DIR/checksum.json: would be N bytes, more than ..." */
+static int too_large(const struct pack *pk, uint64_t bytes, bool at_least, const char *after)
+{
+    char *host = out_path(pk, QPYBAK_PATH_BACKUP_MANIFEST);
+    char why[256];
+
+    snprintf(why, sizeof(why),
+             "would be %s%llu bytes, more than the %u bytes QuecPython firmware reads "
+             "(--format quecpython)%s",
+             at_least ? "at least " : "", (unsigned long long)bytes, QUECPYTHON_MANIFEST_MAX,
+             after);
+    cli_error(NULL, host, why);
+    free(host);
+    return EXIT_USAGE;
+}
+
+static int app_fail(const struct pack *pk, const struct item *it, int err)
+{
+    char *host = app_path(&pk->tree, it->path);
+
+    cli_error(NULL, host, errtext(err));
+    free(host);
+    return EXIT_USAGE;
+}
+
+/* The crc of an APP_DIR file, read ahead of its copy. */
+static int crc_ahead(struct pack *pk, struct item *it)
+{
+    const struct qpybak_port *app = &pk->tree.app.port;
+    uint32_t crc = QPYBAK_CRC_SEED;
+    int h, n;
+
+    h = app->open(app->ctx, it->path, QPYBAK_O_READ);
+    if (h < 0)
+        return app_fail(pk, it, h);
+    while ((n = app->read(app->ctx, h, pk->buf, pk->buf_size)) > 0)
+        crc = qpybak_crc32(crc, pk->buf, (size_t)n);
+    app->close(app->ctx, h);
+    if (n < 0)
+        return app_fail(pk, it, n);
+    it->crc = crc;
+    return EXIT_INTACT;
+}
+
+/* --format quecpython: QuecPython firmware reads only the first 16,384
+ * bytes of checksum.json, so a tree whose manifest would be larger is
+ * refused before a byte is written.  The size depends on the crcs (hex()
+ * drops leading zeros): the names alone tell when it fits whatever the
+ * crcs (each 8 digits) or cannot fit (each 1 digit); in between, the
+ * files are read ahead for their crcs. */
+static int check_quecpython_size(struct pack *pk)
+{
+    const uint32_t shortest = 0, longest = 0xffffffffu; /* hex(): 1 and 8 digits */
+    uint64_t bytes = manifest_size(pk, &shortest);
+    size_t i;
+    int status;
+
+    if (bytes > QUECPYTHON_MANIFEST_MAX)
+        return too_large(pk, bytes, true, "");
+    if (manifest_size(pk, &longest) <= QUECPYTHON_MANIFEST_MAX)
+        return EXIT_INTACT;
+    for (i = 0; i < pk->tree.n; i++) {
+        if (!pk->tree.items[i].dir && (status = crc_ahead(pk, &pk->tree.items[i])) != 0)
+            return status;
+    }
+    bytes = manifest_size(pk, NULL);
+    return bytes > QUECPYTHON_MANIFEST_MAX ? too_large(pk, bytes, false, "") : EXIT_INTACT;
 }
 
 static int write_flag(struct pack *pk)
@@ -294,6 +409,7 @@ static int make_root(const char *opt, const char *dir)
 
 static int write_all_items(struct pack *pk)
 {
+    uint64_t bytes;
     size_t i;
     int status = EXIT_INTACT;
 
@@ -313,7 +429,13 @@ static int write_all_items(struct pack *pk)
             status = copy_file(pk, it);
         }
     }
-    /* The manifests last: they describe what was written. */
+    /* The manifests last: they describe what was written.  A file that
+     * changed after check_quecpython_size read it can still make the
+     * manifest too large: then the output is not usable. */
+    if (status == EXIT_INTACT && pk->o->form == QPYBAK_FORM_QUECPYTHON &&
+        (bytes = manifest_size(pk, NULL)) > QUECPYTHON_MANIFEST_MAX)
+        status = too_large(pk, bytes, false,
+                           " (APP_DIR changed while pack was reading it; output incomplete)");
     if (status == EXIT_INTACT)
         status = write_manifest(pk, "/bak/checksum.json", NULL);
     if (status == EXIT_INTACT)
@@ -326,34 +448,106 @@ static int write_all_items(struct pack *pk)
     return status;
 }
 
-/* The summary: one line, or with --json one object on stdout. */
-static void summary(const struct pack *pk, unsigned long long files, unsigned long long bytes)
+/* ----------------------------------------------------------- the summary */
+
+static void add_warning(struct pack *pk, const char *name, const char *text)
+{
+    pk->warn[pk->nwarn].name = name;
+    pk->warn[pk->nwarn].text = xstrdup(text);
+    pk->nwarn++;
+}
+
+/* Things the one who packed must not miss. */
+static void collect_warnings(struct pack *pk, unsigned long long files)
 {
     const struct opts *o = pk->o;
-    const char *warn[2];
-    int n = 0, i;
+    bool quecpython = o->form == QPYBAK_FORM_QUECPYTHON;
+    char text[160];
+    size_t i;
 
-    /* Things the one who packed must not miss. */
+    pk->warn = xmalloc((3 + (quecpython ? pk->tree.n : 0)) * sizeof(*pk->warn));
     if (files == 0)
-        warn[n++] = "APP_DIR holds no files: nothing is tracked";
+        add_warning(pk, NULL, "APP_DIR holds no files: nothing is tracked");
     if (o->disabled)
-        warn[n++] = "backup restoration disabled: boot checks and restores nothing";
+        add_warning(pk, NULL, "backup restoration disabled: boot checks and restores nothing");
+    if (!quecpython && pk->manifest_bytes > QUECPYTHON_MANIFEST_MAX) {
+        snprintf(text, sizeof(text),
+                 "checksum.json is %llu bytes: QuecPython firmware reads only the first %u "
+                 "bytes of checksum.json; qpybak reads any size",
+                 (unsigned long long)pk->manifest_bytes, QUECPYTHON_MANIFEST_MAX);
+        add_warning(pk, NULL, text);
+    }
+    /* QuecPython's file_crc32.calc gives no checksum for an empty file: its
+     * boot finds every empty tracked file damaged and restores it, at every
+     * boot.  qpybak records 0xffffffff and size 0 and finds it intact, so
+     * the default form does not warn (docs/cli.md, pack). */
+    for (i = 0; quecpython && i < pk->tree.n; i++) {
+        const struct item *it = &pk->tree.items[i];
+
+        if (!it->dir && it->size == 0)
+            add_warning(pk, it->path,
+                        "empty file: QuecPython firmware restores it at every boot "
+                        "(its file_crc32.calc gives no checksum for an empty file)");
+    }
+}
+
+/* A JSON string's content: the names have passed qpybak_name_check (valid
+ * UTF-8, no control character, no backslash), so '"' is all there is to
+ * escape; the rest is for safety. */
+static void put_json_text(const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20 || c == 0x7F)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+}
+
+/* The summary: one line, or with --json one object on stdout. */
+static void summary(struct pack *pk, unsigned long long files, unsigned long long bytes)
+{
+    const struct opts *o = pk->o;
+    bool quecpython = o->form == QPYBAK_FORM_QUECPYTHON;
+    size_t i;
+
+    collect_warnings(pk, files);
     if (o->json) {
         printf("{\"command\": \"pack\", \"files\": %llu, \"bytes\": %llu, "
-               "\"manifest_bytes\": %llu, \"enabled\": %s, \"usr\": %s, \"warnings\": [",
+               "\"manifest_bytes\": %llu, \"format\": \"%s\", \"enabled\": %s, \"usr\": %s, "
+               "\"warnings\": [",
                files, bytes, (unsigned long long)pk->manifest_bytes,
-               o->disabled ? "false" : "true", o->usr ? "true" : "false");
-        for (i = 0; i < n; i++)
-            printf("%s\"%s\"", i ? ", " : "", warn[i]);
+               quecpython ? "quecpython" : "qpybak", o->disabled ? "false" : "true",
+               o->usr ? "true" : "false");
+        for (i = 0; i < pk->nwarn; i++) {
+            printf("%s\"", i ? ", " : "");
+            if (pk->warn[i].name) {
+                put_json_text(pk->warn[i].name);
+                fputs(": ", stdout);
+            }
+            put_json_text(pk->warn[i].text);
+            putchar('"');
+        }
         printf("]}\n");
         return;
     }
     if (o->quiet)
         return;
-    for (i = 0; i < n; i++)
-        printf("warning       %s\n", warn[i]);
-    printf("pack: %llu file%s, %llu bytes, backup restoration %s\n", files, files == 1 ? "" : "s",
-           bytes, o->disabled ? "disabled" : "enabled");
+    for (i = 0; i < pk->nwarn; i++) {
+        fputs("warning       ", stdout);
+        if (pk->warn[i].name) {
+            put_name(stdout, pk->warn[i].name);
+            fputs(": ", stdout);
+        }
+        printf("%s\n", pk->warn[i].text);
+    }
+    printf("pack: %llu file%s, %llu bytes, checksum.json %llu bytes%s, backup restoration %s\n",
+           files, files == 1 ? "" : "s", bytes, (unsigned long long)pk->manifest_bytes,
+           quecpython ? " in QuecPython's form" : "", o->disabled ? "disabled" : "enabled");
 }
 
 int cmd_pack(const struct opts *o)
@@ -369,6 +563,8 @@ int cmd_pack(const struct opts *o)
     status = pack_scan(&pk.tree, o->args[0]);
     if (status == EXIT_INTACT)
         status = pack_check_outputs(o);
+    if (status == EXIT_INTACT && o->form == QPYBAK_FORM_QUECPYTHON)
+        status = check_quecpython_size(&pk);
     for (i = 0; i < pk.tree.n; i++) {
         if (!pk.tree.items[i].dir) {
             files++;
@@ -406,6 +602,9 @@ int cmd_pack(const struct opts *o)
             bytes += pk.tree.items[i].size; /* what was copied (directories have 0) */
         summary(&pk, files, bytes);
     }
+    for (i = 0; i < pk.nwarn; i++)
+        free(pk.warn[i].text);
+    free(pk.warn);
     pack_free(&pk.tree);
     return status;
 }

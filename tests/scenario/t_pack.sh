@@ -231,8 +231,12 @@ case_pack_json() {
     assert_exit 0 "pack --json"
     assert_empty "$ERR" "stderr of pack --json"
     size=$(stat -c %s "$BAK/checksum.json")
-    assert_json "$OUT" "d['command'] == 'pack' and d['files'] == 6 and d['bytes'] == $(cat "$APP"/*.* "$APP"/lib/* | wc -c) and d['manifest_bytes'] == $size and d['enabled'] is True and d['usr'] is True and d['warnings'] == []" "pack --json summary"
+    assert_json "$OUT" "d['command'] == 'pack' and d['files'] == 6 and d['bytes'] == $(cat "$APP"/*.* "$APP"/lib/* | wc -c) and d['manifest_bytes'] == $size and d['format'] == 'qpybak' and d['enabled'] is True and d['usr'] is True and d['warnings'] == []" "pack --json summary"
     trees_identical "$APP" "$BAK/usr"
+    say "the human summary names the manifest's byte count too"
+    run pack "$APP" --bak "$WORK/b1"
+    assert_exit 0 "pack"
+    assert_contains "$OUT" "^pack: 6 files, [0-9]+ bytes, checksum.json $size bytes, backup restoration enabled\$" "summary"
     say "--disabled and an empty APP_DIR are warnings in the object; --quiet does not silence --json"
     mkdir -p "$WORK/empty"
     run pack "$WORK/empty" --bak "$WORK/b2" --disabled --json --quiet
@@ -243,7 +247,7 @@ case_pack_json() {
     assert_exit 0 "pack of an empty app"
     assert_contains "$OUT" '^warning +APP_DIR holds no files' "empty-app warning"
     assert_contains "$OUT" '^warning +backup restoration disabled' "disabled warning"
-    assert_contains "$OUT" '^pack: 0 files, 0 bytes, backup restoration disabled$' "summary"
+    assert_contains "$OUT" '^pack: 0 files, 0 bytes, checksum.json 4 bytes, backup restoration disabled$' "summary"
 }
 
 case_pack_quiet() {
@@ -277,7 +281,7 @@ lines = re.findall(r"\rpack: (\d+) / 46 files, ([0-9.]+ (?:B|KiB)) / ([0-9.]+ (?
 assert lines, "no progress line in %r" % raw
 assert int(lines[0][0]) >= 1, lines
 # erased before the summary: a carriage return, blanks, a carriage return
-m = re.search(r"\r( +)\r(?:\r\n|\n)?pack: 46 files, \d+ bytes, backup restoration enabled\r?\n$", raw)
+m = re.search(r"\r( +)\r(?:\r\n|\n)?pack: 46 files, \d+ bytes, checksum.json \d+ bytes, backup restoration enabled\r?\n$", raw)
 assert m, "the progress line is not erased before the summary: %r" % raw[-300:]
 PYEOF
     say "--quiet on a terminal: no progress, no summary"
@@ -320,6 +324,246 @@ case_pack_syncs_once() {
         [ "$fsyncs" -gt 60 ] || fail "pack on Linux $kernel made only $fsyncs fsync calls"
     fi
     trees_identical "$APP" "$BAK/usr"
+}
+
+# ------------------------------------------------------- --format quecpython
+
+# Python for the cases below (prepended to the code pyq reads from stdin):
+# QuecPython's form as its own code writes it - ujson.dumps(list): ", "
+# and ": ", hex() - and qpybak's form as docs/format.md gives it, over the
+# files of an APP_DIR in pack order; forge() makes content with a chosen
+# crc (the crc is affine in the last 32 bits of the data).
+QP_LIB='
+import json, os, sys, zlib
+
+def crc_of(data):
+    return zlib.crc32(data, 0xFFFFFFFF)
+
+def forge(prefix, target):
+    base = crc_of(prefix + bytes(4))
+    basis = {}
+    for i in range(32):
+        col = crc_of(prefix + (1 << i).to_bytes(4, "little")) ^ base
+        comb = 1 << i
+        while col:
+            h = col.bit_length() - 1
+            if h not in basis:
+                basis[h] = (col, comb)
+                break
+            col ^= basis[h][0]
+            comb ^= basis[h][1]
+    x, v = 0, target ^ base
+    while v:
+        col, comb = basis[v.bit_length() - 1]
+        v ^= col
+        x ^= comb
+    data = prefix + x.to_bytes(4, "little")
+    assert crc_of(data) == target
+    return data
+
+def tree_entries(app):
+    out = []
+    def rec(rel):
+        for n in sorted(os.listdir(os.path.join(app, rel))):
+            r = os.path.join(rel, n)
+            p = os.path.join(app, r)
+            if os.path.isdir(p):
+                rec(r)
+            else:
+                out.append(("/usr/" + os.fsdecode(r), open(p, "rb").read()))
+    rec(b"")
+    return out
+
+def qp_manifest(entries):
+    return json.dumps([{"name": n, "crc32": hex(crc_of(d))} for n, d in entries],
+                      ensure_ascii=False).encode("utf-8", "surrogateescape")
+
+def qb_manifest(entries):
+    if not entries:
+        return b"[\n]\n"
+    return ("[\n" + ",\n".join("{\"name\": %s, \"crc32\": \"0x%08x\", \"size\": %d}"
+                               % (json.dumps(n, ensure_ascii=False), crc_of(d), len(d))
+                               for n, d in entries) + "\n]\n").encode("utf-8", "surrogateescape")
+
+# make_sized: an APP_DIR whose checksum.json in FORM is exactly TARGET
+# bytes: one file whose hex() crc is short ("0x1f"), files f0000..., and a
+# last file whose name takes up the rest.
+def make_sized(app, form, target):
+    manifest = qp_manifest if form == "quecpython" else qb_manifest
+    fixed = [("/usr/a_short", forge(b"short", 0x1f))]
+    n = 0
+    while True:
+        ents = fixed + [("/usr/f%04d" % i, b"x") for i in range(n)]
+        k = target - len(manifest(ents + [("/usr/z", b"x")]))
+        if 0 <= k <= 200:
+            break
+        assert k > 0, "cannot reach %d bytes" % target
+        n += 1
+    ents.append(("/usr/z" + "z" * k, b"x"))
+    os.makedirs(app)
+    for name, data in ents:
+        open(os.path.join(app, name[5:]), "wb").write(data)
+    assert len(manifest(tree_entries(os.fsencode(app)))) == target
+'
+
+pyq() { # ARGS...: runs QP_LIB plus the code on stdin
+    local code=''
+    IFS= read -r -d '' code || true
+    py "$QP_LIB$code" "$@"
+}
+
+# An app with what QuecPython's form must get right: a crc whose hex() is
+# short (0x1f) and one that is zero (0x0), an empty file, a nested folder,
+# a '"' and UTF-8 in names.
+quecpython_app() {
+    make_app "$APP"
+    : >"$APP/empty.txt"
+    pyq "$APP" <<'PYEOF'
+app = os.fsencode(sys.argv[1])
+open(os.path.join(app, b"b.py"), "wb").write(forge(b"# b\n", 0x1f))
+open(os.path.join(app, b"lib", b"zero.bin"), "wb").write(forge(b"zero", 0))
+open(os.path.join(app, b'q"uote.txt'), "wb").write(b"q")
+open(os.path.join(app, "\u4e2d.py".encode()), "wb").write("print('\u4e2d')\n".encode())
+PYEOF
+}
+
+case_pack_quecpython_form() {
+    say "--format quecpython: the exact bytes of QuecPython's ujson.dumps(list), as in the issue's example"
+    mkdir -p "$WORK/tiny"
+    pyq "$WORK/tiny" <<'PYEOF'
+open(os.path.join(sys.argv[1], "a.py"), "wb").write(forge(b"import utime\n", 0x5d3f1c2a))
+open(os.path.join(sys.argv[1], "b.py"), "wb").write(forge(b"# b\n", 0x1f))
+PYEOF
+    run pack "$WORK/tiny" --bak "$WORK/tiny_bak" --format quecpython
+    assert_exit 0 "pack --format quecpython"
+    printf '[{"name": "/usr/a.py", "crc32": "0x5d3f1c2a"}, {"name": "/usr/b.py", "crc32": "0x1f"}]' >"$T/want"
+    assert_file_eq "$WORK/tiny_bak/checksum.json" "$T/want" "the QuecPython form"
+
+    quecpython_app
+    say "a richer tree: hex() without leading zeros (0x1f, 0x0), no size, one line, no newline at the end"
+    run pack "$APP" --bak "$BAK" --usr "$USR" --format quecpython
+    assert_exit 0 "pack --format quecpython"
+    pyq "$APP" "$BAK/checksum.json" <<'PYEOF' || fail "the QuecPython form of $BAK/checksum.json"
+app, path = os.fsencode(sys.argv[1]), sys.argv[2]
+got = open(path, "rb").read()
+want = qp_manifest(tree_entries(app))
+assert got == want, "got  %r\nwant %r" % (got, want)
+for piece in (b'{"name": "/usr/b.py", "crc32": "0x1f"}', b'{"name": "/usr/lib/zero.bin", "crc32": "0x0"}',
+              b'{"name": "/usr/empty.txt", "crc32": "0xffffffff"}', b'"/usr/q\\"uote.txt"',
+              '"/usr/\u4e2d.py"'.encode()):
+    assert piece in got, "%r not in %r" % (piece, got)
+assert b"\n" not in got and b'"size"' not in got, got
+PYEOF
+    say "the user manifest and its shadow are the same bytes"
+    assert_file_eq "$USR/checksum.json" "$BAK/checksum.json" "user and backup manifests"
+    assert_file_eq "$USR/.qpybak/checksum.json" "$USR/checksum.json" "shadow and primary"
+    say "one warning, naming the empty file; the summary gives the manifest's byte count"
+    size=$(stat -c %s "$BAK/checksum.json")
+    assert_contains "$OUT" '^warning +/usr/empty\.txt: empty file: QuecPython firmware restores it at every boot' "empty-file warning"
+    [ "$(grep -c '^warning' "$OUT")" = 1 ] || fail "expected exactly one warning line"
+    assert_contains "$OUT" "^pack: 11 files, [0-9]+ bytes, checksum.json $size bytes in QuecPython's form, backup restoration enabled\$" "summary"
+    say "qpybak reads the form: status 0, boot 0 writing nothing"
+    status
+    assert_exit 0 "status of a device packed in QuecPython's form"
+    save_state packed
+    boot
+    assert_exit 0 "boot"
+    assert_state_unchanged packed "boot of a device packed in QuecPython's form"
+    say "--json: format, manifest_bytes and the warning"
+    run pack "$APP" --bak "$WORK/b2" --format=quecpython --json
+    assert_exit 0 "pack --format=quecpython --json"
+    assert_file_eq "$WORK/b2/checksum.json" "$BAK/checksum.json" "--format=quecpython"
+    assert_json "$OUT" "d['format'] == 'quecpython' and d['manifest_bytes'] == $size and d['files'] == 11 and len(d['warnings']) == 1 and d['warnings'][0].startswith('/usr/empty.txt: empty file: QuecPython firmware restores it at every boot')" "pack --json"
+    say "the default form (and --format qpybak, the same bytes) does not warn about empty files"
+    run pack "$APP" --bak "$WORK/b3"
+    assert_exit 0 "pack"
+    assert_not_contains "$OUT" '^warning' "warnings of the default form"
+    run pack "$APP" --bak "$WORK/b4" --format qpybak
+    assert_exit 0 "pack --format qpybak"
+    assert_file_eq "$WORK/b4/checksum.json" "$WORK/b3/checksum.json" "--format qpybak and the default"
+    assert_entry "$WORK/b3/checksum.json" /usr/empty.txt 0xffffffff 0
+}
+
+case_pack_quecpython_limit() {
+    say "--format quecpython: a manifest of exactly 16384 bytes is packed"
+    pyq "$APP" <<'PYEOF'
+make_sized(sys.argv[1], "quecpython", 16384)
+PYEOF
+    run pack "$APP" --bak "$BAK" --usr "$USR" --format quecpython --json
+    assert_exit 0 "pack of a 16384-byte manifest"
+    [ "$(stat -c %s "$BAK/checksum.json")" = 16384 ] || fail "checksum.json is $(stat -c %s "$BAK/checksum.json") bytes, not 16384"
+    pyq "$APP" "$BAK/checksum.json" <<'PYEOF' || fail "the 16384-byte manifest"
+assert open(sys.argv[2], "rb").read() == qp_manifest(tree_entries(os.fsencode(sys.argv[1])))
+PYEOF
+    assert_json "$OUT" "d['manifest_bytes'] == 16384 and d['warnings'] == []" "pack --json"
+    say "one byte more is refused: exit 2, one line naming the path, the byte count and the limit, nothing written"
+    APP=$WORK/app2
+    pyq "$APP" <<'PYEOF'
+make_sized(sys.argv[1], "quecpython", 16385)
+PYEOF
+    refused "a 16385-byte QuecPython manifest" "$APP" --format quecpython
+    assert_contains "$ERR" "^qpybak: $WORK/out_bak/checksum.json: would be 16385 bytes, more than the 16384 bytes QuecPython firmware reads \(--format quecpython\)\$" "the refusal"
+    say "the same tree in the default form is packed"
+    run pack "$APP" --bak "$WORK/b2"
+    assert_exit 0 "pack of the same tree in qpybak's form"
+    say "far above the limit, the names alone decide: refused, 'at least N bytes'"
+    APP=$WORK/app3
+    mkdir -p "$APP"
+    for i in $(seq 1 400); do printf '%d' "$i" >"$APP/file$i.py"; done
+    refused "400 files" "$APP" --format quecpython
+    assert_contains "$ERR" "^qpybak: $WORK/out_bak/checksum.json: would be at least [0-9]+ bytes, more than the 16384 bytes QuecPython firmware reads" "the refusal"
+}
+
+case_pack_size_warning() {
+    say "the default form: no warning at 16384 bytes"
+    pyq "$APP" <<'PYEOF'
+make_sized(sys.argv[1], "qpybak", 16384)
+PYEOF
+    run pack "$APP" --bak "$BAK" --usr "$USR"
+    assert_exit 0 "pack"
+    [ "$(stat -c %s "$BAK/checksum.json")" = 16384 ] || fail "checksum.json is $(stat -c %s "$BAK/checksum.json") bytes, not 16384"
+    pyq "$APP" "$BAK/checksum.json" <<'PYEOF' || fail "the 16384-byte manifest"
+assert open(sys.argv[2], "rb").read() == qb_manifest(tree_entries(os.fsencode(sys.argv[1])))
+PYEOF
+    assert_not_contains "$OUT" '^warning' "pack of a 16384-byte manifest"
+    assert_contains "$OUT" "^pack: [0-9]+ files, [0-9]+ bytes, checksum.json 16384 bytes, backup restoration enabled\$" "summary"
+    say "one byte more: packed, with a warning that QuecPython firmware reads only the first 16384 bytes"
+    APP=$WORK/app2
+    pyq "$APP" <<'PYEOF'
+make_sized(sys.argv[1], "qpybak", 16385)
+PYEOF
+    run pack "$APP" --bak "$WORK/b2" --usr "$WORK/u2"
+    assert_exit 0 "pack of a 16385-byte manifest"
+    [ "$(stat -c %s "$WORK/b2/checksum.json")" = 16385 ] || fail "checksum.json is not 16385 bytes"
+    assert_contains "$OUT" '^warning +checksum\.json is 16385 bytes: QuecPython firmware reads only the first 16384 bytes of checksum\.json; qpybak reads any size$' "size warning"
+    [ "$(grep -c '^warning' "$OUT")" = 1 ] || fail "expected exactly one warning line"
+    assert_contains "$OUT" "^pack: [0-9]+ files, [0-9]+ bytes, checksum.json 16385 bytes, backup restoration enabled\$" "summary"
+    run pack "$APP" --bak "$WORK/b3" --json
+    assert_exit 0 "pack --json"
+    assert_json "$OUT" "d['manifest_bytes'] == 16385 and d['format'] == 'qpybak' and len(d['warnings']) == 1 and d['warnings'][0].startswith('checksum.json is 16385 bytes: QuecPython firmware reads only the first 16384 bytes')" "pack --json"
+}
+
+case_pack_format_option() {
+    make_app "$APP"
+    say "--format takes qpybak or quecpython, for pack only"
+    run pack "$APP" --bak "$BAK" --format QuecPython
+    assert_exit 2 "an unknown --format"
+    assert_stderr_one_line
+    assert_contains "$ERR" "^qpybak: --format QuecPython: unknown format: qpybak or quecpython" "the error"
+    assert_absent "$BAK"
+    run pack "$APP" --bak "$BAK" --format
+    assert_exit 2 "--format without a value"
+    assert_stderr_one_line
+    run pack "$APP" --bak "$BAK" --format=
+    assert_exit 2 "--format= without a value"
+    run pack "$APP" --bak "$BAK" --format qpybak --format quecpython
+    assert_exit 2 "--format twice"
+    assert_contains "$ERR" "given twice" "the error"
+    assert_absent "$BAK"
+    pack_factory
+    boot --format quecpython
+    assert_exit 2 "boot --format"
+    assert_contains "$ERR" "not an option of 'boot'" "the error"
 }
 
 run_case
