@@ -396,9 +396,43 @@ NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
         emit(c, &ev, mode);
     }
     note_error(c, r, c->source_path);
+    c->result->warnings |= c->pass.reader.warnings; /* a trailing comma */
     mfile_close(&c->pass);
     mfile_close(&c->lookup);
     return changes;
+}
+
+/* Step 5b: the files the backup manifest lists and the user manifest in
+ * use does not (floor.c) are checked against their factory value.
+ * Returns how many there are: boot's rewrite lists them again. */
+NOINLINE static uint32_t check_floor(struct run *c, enum mode mode)
+{
+    struct qpybak_file_event ev;
+    struct qpybak_entry f;
+    int r;
+
+    if (c->floor_proven || c->result->backup != QPYBAK_MANIFEST_OK ||
+        c->result->source == QPYBAK_SOURCE_BACKUP)
+        return 0;
+    r = floor_open(c);
+    while (r == 0 && (r = floor_next(c, &f)) == 1) {
+        mem_zero(&ev, sizeof ev);
+        ev.name = f.name;
+        ev.index = f.index; /* in the backup manifest */
+        ev.expected_crc = f.crc;
+        ev.expected_size = f.size;
+        ev.has_expected_size = f.has_size;
+        ev.warnings = QPYBAK_WARN_DROPPED | f.warnings;
+        c->result->dropped++;
+        check_file(c, &f, &ev, mode, false);
+        emit(c, &ev, mode);
+        r = 0;
+    }
+    note_error(c, r, PATH_BACKUP_MANIFEST);
+    c->result->warnings |= c->pass.reader.warnings;
+    mfile_close(&c->pass);
+    mfile_close(&c->lookup);
+    return c->result->dropped;
 }
 
 /* Step 6: an entry whose file now holds the factory copy takes the factory
@@ -471,8 +505,11 @@ static void run_locked(struct run *c, enum mode mode)
             report_open(c, mode);
     }
 
-    /* 4-5. Check every entry, restoring in boot mode. */
+    /* 4-5. Check every entry, restoring in boot mode, then the factory
+     *      files missing from the user manifest. */
     changes = c->source_path ? check_entries(c, mode) : 0;
+    if (c->source_path)
+        changes += check_floor(c, mode);
 
     /* 6. One rewrite of the user manifest. */
     if (mode == MODE_BOOT && changes)

@@ -59,7 +59,17 @@ static int calc_locked(struct run *c, const char *path, struct calc_value *v, ui
     if (c->source_path == NULL)
         return c->result->error ? c->result->error : 0; /* unreadable is not untracked */
     err = find_entry(c, path, v->len, &e);
-    if (err <= 0)
+    if (err == 0) {
+        /* Not in the user manifest, but a factory file is tracked all the
+         * same (floor.c): the rewrite lists it again, with the new value. */
+        err = backup_lookup(c, path, v->len, &e);
+        mfile_close(&c->lookup);
+        if (err <= 0)
+            return err;
+        err = manifest_rewrite(c, set_value, v);
+        return err ? err : 1;
+    }
+    if (err < 0)
         return err;
     recorded = value_of(&e);
     if (value_equal(&recorded, &v->now) &&

@@ -59,8 +59,25 @@ static enum qpybak_mstate mstate_of(int err)
     }
 }
 
-enum qpybak_mstate manifest_check(struct run *c, const char *path, const char *compare_with,
-                                  bool *same, uint32_t *entries)
+/* The backup manifest read beside the primary, through the lookup cursor
+ * (floor.c): next is its next valid entry, which the primary must name
+ * before the one after it is read. */
+struct floor_proof {
+    struct qpybak_entry next;
+    int more;     /* 1: next holds an entry; 0: the end; < 0: no lock-step */
+    uint64_t sum; /* of the valid entries' name keys, and their count: */
+    uint32_t count; /* the same names in any order give the same two */
+};
+
+static void floor_step(struct run *c, struct floor_proof *p)
+{
+    while ((p->more = mfile_next(&c->lookup, &p->next)) == 1 &&
+           p->next.invalid != QPYBAK_REASON_NONE) {
+    }
+}
+
+static enum qpybak_mstate check_beside(struct run *c, const char *path, const char *compare_with,
+                                       bool *same, uint32_t *entries, struct floor_proof *floor)
 {
     struct qpybak_reader *r = &c->pass.reader;
     struct qpybak_entry e;
@@ -92,10 +109,21 @@ enum qpybak_mstate manifest_check(struct run *c, const char *path, const char *c
                        r->chunk_size < c->rescan.reader.chunk_size ? r->chunk_size
                                                                  : c->rescan.reader.chunk_size,
                        r->name, r->name_size);
-    while ((err = qpybak_reader_next(r, &e)) == 1)
+    while ((err = qpybak_reader_next(r, &e)) == 1) {
         (*entries)++;
+        if (floor != NULL && e.invalid == QPYBAK_REASON_NONE) {
+            uint32_t lo, hi;
+
+            name_key(e.name, e.name_len, &lo, &hi);
+            floor->sum += (uint64_t)hi << 32 | lo;
+            floor->count++;
+            if (floor->more == 1 && entry_named(&floor->next, e.name, e.name_len))
+                floor_step(c, floor);
+        }
+    }
     if (err == 0)
         index_note(c, path, *entries); /* sizes its index (index.c) */
+    c->result->warnings |= r->warnings; /* a trailing comma */
     io_close(c, t.handle);
     if (t.other >= 0)
         io_close(c, t.other);
@@ -106,13 +134,39 @@ enum qpybak_mstate manifest_check(struct run *c, const char *path, const char *c
     return mstate_of(err);
 }
 
+enum qpybak_mstate manifest_check(struct run *c, const char *path, const char *compare_with,
+                                  bool *same, uint32_t *entries)
+{
+    return check_beside(c, path, compare_with, same, entries, NULL);
+}
+
 void choose_source(struct run *c)
 {
     struct qpybak_result *res = c->result;
-    uint32_t n_primary, n_shadow, n_backup;
+    struct floor_proof floor, factory;
+    uint32_t n_primary, n_shadow, n_backup = 0;
     bool same;
 
-    res->primary = manifest_check(c, PATH_PRIMARY, PATH_SHADOW, &same, &n_primary);
+    /* The primary is validated while the shadow is compared with it and
+     * the backup manifest is read beside it: when every factory name comes
+     * in the same order, the floor holds (floor.c) and the backup manifest
+     * has been validated on the way, in one read of each.  Else, when both
+     * list the same names in another order (the same sum and count of name
+     * keys: 2^-64 for a chance match), it holds too. */
+    mem_zero(&floor, sizeof floor);
+    mem_zero(&factory, sizeof factory);
+    factory.more = -1;
+    floor.more = mfile_open(c, &c->lookup, PATH_BACKUP_MANIFEST);
+    if (floor.more == 0)
+        floor_step(c, &floor);
+    res->primary = check_beside(c, PATH_PRIMARY, PATH_SHADOW, &same, &n_primary, &floor);
+    c->floor_proven = res->primary == QPYBAK_MANIFEST_OK && floor.more == 0;
+    if (c->floor_proven) {
+        n_backup = c->lookup.next;
+        index_note(c, PATH_BACKUP_MANIFEST, n_backup);
+        c->result->warnings |= c->lookup.reader.warnings;
+    }
+    mfile_close(&c->lookup);
     if (res->primary == QPYBAK_MANIFEST_OK && same) {
         res->shadow = QPYBAK_MANIFEST_OK;
     } else {
@@ -120,7 +174,14 @@ void choose_source(struct run *c)
         if (res->primary == QPYBAK_MANIFEST_OK && res->shadow == QPYBAK_MANIFEST_OK)
             res->shadow = QPYBAK_MANIFEST_STALE;
     }
-    res->backup = manifest_check(c, PATH_BACKUP_MANIFEST, NULL, NULL, &n_backup);
+    if (!c->floor_proven) {
+        res->backup = check_beside(c, PATH_BACKUP_MANIFEST, NULL, NULL, &n_backup, &factory);
+        c->floor_proven = res->primary == QPYBAK_MANIFEST_OK &&
+                          res->backup == QPYBAK_MANIFEST_OK && factory.count == floor.count &&
+                          factory.sum == floor.sum;
+    } else {
+        res->backup = QPYBAK_MANIFEST_OK;
+    }
 
     if (res->primary == QPYBAK_MANIFEST_OK) {
         res->source = QPYBAK_SOURCE_PRIMARY;

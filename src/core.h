@@ -96,6 +96,8 @@ struct run {
     uint8_t bloom_k;
 
     uint8_t report_state; /* REPORT_*, below */
+    bool floor_proven;    /* choose_source saw every factory name in the
+                             primary, in order (floor.c) */
     bool fota_retry;      /* an install failed on a storage error */
 };
 enum { REPORT_NONE, REPORT_OPEN, REPORT_FAILED };
@@ -117,7 +119,7 @@ enum { REPORT_NONE, REPORT_OPEN, REPORT_FAILED };
 #else
 #define PIECES_REPORT PIECE_REPORT
 #endif
-#define LAYOUT_STATUS 0u
+#define LAYOUT_STATUS PIECE_NAMES /* the size rule stats a backup copy */
 #define LAYOUT_CALC (PIECE_OUT | PIECE_NAMES)
 #define LAYOUT_FOTA (PIECE_OUT | PIECE_NAMES | PIECE_FROM)
 #define LAYOUT_BOOT (PIECE_OUT | PIECES_REPORT | PIECE_NAMES | PIECES_FOTA)
@@ -282,6 +284,14 @@ int stage_holds_tracked(struct run *c, const char *stage, size_t len);
 /* One staged file's outcome: counted, and reported through on_update. */
 void fota_report_update(struct run *c, const struct qpybak_fota_event *ev);
 
+/* floor.c: the entries the backup manifest lists and the user manifest in
+ * use (c->source_path) does not.  floor_open puts the pass cursor on the
+ * backup manifest; floor_next gives 1 and *f for the next such entry (the
+ * first of its name), 0 at the end, or an error.  Uses the lookup and
+ * rescan cursors. */
+int floor_open(struct run *c);
+int floor_next(struct run *c, struct qpybak_entry *f);
+
 /* rewrite.c: writes a new user manifest from the one in use, dropping
  * invalid and duplicate entries; fn may change each entry's checksum.  Then
  * replaces the primary and copies it to the shadow.  0 or an error. */
@@ -292,6 +302,9 @@ int manifest_rewrite(struct run *c, rewrite_fn fn, void *ctx);
 int manifest_changes(struct run *c, rewrite_fn fn, void *ctx);
 
 /* ---- index.c: the spare work buffer (issue 8.7) ------------------------ */
+/* The 64-bit key of a name (never 0), as the index and the floor's
+ * order-free proof (choose.c) use it. */
+void name_key(const char *name, size_t len, uint32_t *lo, uint32_t *hi);
 /* The spare buffer runs from c->bloom (run_init) to the end of the work
  * buffer; its last bytes hold the index's state, set up here. */
 void index_init(struct run *c);

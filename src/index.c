@@ -29,7 +29,8 @@
  * as the manifest scan finds it.
  */
 #define SLOT_WORDS 4u
-#define INDEX_TABLES 2 /* the backup manifest and the FOTA journal */
+#define INDEX_TABLES 3 /* the backup manifest, the FOTA journal, the user
+                          manifest (the factory floor's look-ups, floor.c) */
 
 /* Tests define INDEX_TEST_CLUSTER to start every probe in a few slots
  * (long probe chains and wrap-arounds: the answers must not change). */
@@ -39,7 +40,7 @@
 
 /* FNV-1a over the name in 64 bits, then the MurmurHash3 finaliser (a
  * bijection) to spread it: the two halves are the key. */
-static void name_key(const char *name, size_t len, uint32_t *lo, uint32_t *hi)
+void name_key(const char *name, size_t len, uint32_t *lo, uint32_t *hi)
 {
     uint64_t h = 0xCBF29CE484222325u;
     size_t i;
@@ -107,8 +108,9 @@ struct spare_head {
     bool planned;      /* spare_split has run */
     struct index_table *building; /* the table being filled, or NULL */
     uint32_t filled;   /* names in it so far */
-    bool backup_counted, journal_counted;
+    bool backup_counted, journal_counted, primary_counted, shadow_counted;
     uint32_t backup_entries, journal_entries; /* counts from validation */
+    uint32_t primary_entries, shadow_entries;
     struct index_table table[INDEX_TABLES];
 };
 
@@ -140,8 +142,8 @@ void index_init(struct run *c)
         mem_zero(h, sizeof *h);
 }
 
-/* The entry counts validation found (manifest_check), for the two
- * manifests the core looks names up in. */
+/* The entry counts validation found (manifest_check), for the manifests
+ * the core looks names up in. */
 void index_note(struct run *c, const char *path, uint32_t entries)
 {
     uint8_t *base;
@@ -156,6 +158,12 @@ void index_note(struct run *c, const char *path, uint32_t entries)
     } else if (same_path(path, PATH_JOURNAL)) {
         h->journal_entries = entries;
         h->journal_counted = true;
+    } else if (same_path(path, PATH_PRIMARY)) {
+        h->primary_entries = entries;
+        h->primary_counted = true;
+    } else if (same_path(path, PATH_SHADOW)) {
+        h->shadow_entries = entries;
+        h->shadow_counted = true;
     }
 }
 
@@ -167,6 +175,14 @@ static bool counted(const struct spare_head *h, const char *path, uint32_t *n)
     }
     if (h->journal_counted && same_path(path, PATH_JOURNAL)) {
         *n = h->journal_entries;
+        return true;
+    }
+    if (h->primary_counted && same_path(path, PATH_PRIMARY)) {
+        *n = h->primary_entries;
+        return true;
+    }
+    if (h->shadow_counted && same_path(path, PATH_SHADOW)) {
+        *n = h->shadow_entries;
         return true;
     }
     return false;

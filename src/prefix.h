@@ -34,6 +34,9 @@
 #define file_checksum qpybak__file_checksum
 #define file_checksum_upto qpybak__file_checksum_upto
 #define size_rule qpybak__size_rule
+#define floor_open qpybak__floor_open
+#define name_key qpybak__name_key
+#define floor_next qpybak__floor_next
 #define fota_report_update qpybak__fota_report_update
 #define fota_resume qpybak__fota_resume
 #define index_add qpybak__index_add

@@ -11,8 +11,9 @@
 #include "core.h"
 
 /* Walks the manifest in use, dropping invalid and duplicate entries, asking
- * fn for each entry's value; writes each to w unless w is NULL.  Returns
- * how many entries fn changed, or an error. */
+ * fn for each entry's value, then the factory entries it lacks; writes each
+ * to w unless w is NULL.  Returns how many entries fn changed or were
+ * added, or an error. */
 static int walk(struct run *c, rewrite_fn fn, void *ctx, struct qpybak_writer *w)
 {
     struct qpybak_entry e;
@@ -41,6 +42,26 @@ static int walk(struct run *c, rewrite_fn fn, void *ctx, struct qpybak_writer *w
         if (w)
             err = qpybak_writer_entry(w, e.name, e.name_len, value.crc, value.has_size,
                                       value.size);
+    }
+    if (!err && !c->floor_proven && c->result->backup == QPYBAK_MANIFEST_OK &&
+        c->result->source != QPYBAK_SOURCE_BACKUP) {
+        /* Every factory name a writer dropped is listed again, after the
+         * others, with its factory value or what fn gives it (floor.c). */
+        err = floor_open(c);
+        while (!err && (r = floor_next(c, &e)) != 0) {
+            struct value value;
+
+            if (r < 0) {
+                err = r;
+                break;
+            }
+            value = value_of(&e);
+            fn(c, &e, &value, ctx);
+            changed++;
+            if (w)
+                err = qpybak_writer_entry(w, e.name, e.name_len, value.crc, value.has_size,
+                                          value.size);
+        }
     }
     mfile_close(&c->pass);
     mfile_close(&c->lookup);

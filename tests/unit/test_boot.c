@@ -1039,8 +1039,17 @@ static void run_duplicates(size_t buffer_size)
     put(PRIMARY, m.buf, m.len);
     put(SHADOW, m.buf, m.len);
     put_str("/usr/main.py", "damaged");
+    /* status: the copy of the damaged file's entry matters too (boot
+     * finds it matching once the first is restored) */
+    assert_int_equal(STATUS(), 0);
+    assert_int_equal(res.counts[QPYBAK_STATE_INVALID], 2);
+    assert_int_equal(evs[2].ev.reason, QPYBAK_REASON_DUPLICATE_NAME);
+    assert_int_equal(evs[3].ev.state, QPYBAK_STATE_INVALID);
+    assert_int_equal(evs[3].ev.reason, QPYBAK_REASON_DUPLICATE_NAME);
     assert_int_equal(BOOT(), 0);
-    COUNTS(3, 0, 0, 1, 0, 1);
+    /* the four factory files the manifest leaves out are checked too */
+    COUNTS(3 + 4, 0, 0, 1, 0, 1);
+    assert_int_equal(res.dropped, 4);
     assert_int_equal(evs[0].ev.state, QPYBAK_STATE_RESTORED);
     assert_int_equal(evs[1].ev.state, QPYBAK_STATE_OK);
     assert_int_equal(evs[2].ev.state, QPYBAK_STATE_OK); /* the same value again */
@@ -1052,17 +1061,17 @@ static void run_duplicates(size_t buffer_size)
     assert_false(evs[3].ev.has_actual);
     assert_int_equal(evs[3].ev.index, 3);
     assert_true(file_is_factory("/usr/main.py"));
-    /* status sees the same */
+    /* boot's rewrite dropped every duplicate and listed the factory files
+     * again; so does calc's */
     assert_int_equal(STATUS(), 0);
-    assert_int_equal(res.counts[QPYBAK_STATE_INVALID], 1);
-    assert_int_equal(evs[3].ev.state, QPYBAK_STATE_INVALID);
-    assert_int_equal(evs[3].ev.reason, QPYBAK_REASON_DUPLICATE_NAME);
-    /* and a rewrite drops every duplicate: calc of an edit */
+    assert_int_equal(res.counts[QPYBAK_STATE_INVALID], 0);
+    assert_int_equal(res.counts[QPYBAK_STATE_OK], 6);
+    assert_int_equal(res.dropped, 0);
     put_str("/usr/main.py", "edited");
     assert_int_equal(CALC("/usr/main.py", NULL), 1);
     assert_int_equal(STATUS(), 0);
     assert_int_equal(res.counts[QPYBAK_STATE_INVALID], 0);
-    assert_int_equal(res.counts[QPYBAK_STATE_OK], 2);
+    assert_int_equal(res.counts[QPYBAK_STATE_OK], 6);
 }
 
 static void test_duplicate_names(void **state)
@@ -1110,8 +1119,15 @@ static void test_invalid_entries_never_touched(void **state)
     put_str(PRIMARY, text);
     put_str(SHADOW, text);
     ram_port_delete(ram, "/usr/main.py");
+    /* status: the same report, never touching them */
+    assert_int_equal(STATUS(), 0);
+    assert_int_equal(res.counts[QPYBAK_STATE_INVALID], 10);
+    for (i = 0; i < sizeof never / sizeof never[0]; i++)
+        assert_false(logged(never[i]));
     assert_int_equal(BOOT(), 0);
-    COUNTS(0, 0, 0, 1, 0, 10);
+    /* the five factory files the manifest leaves out are checked too */
+    COUNTS(5, 0, 0, 1, 0, 10);
+    assert_int_equal(res.dropped, 5);
     for (i = 0; i < 10; i++) {
         assert_int_equal(evs[i].ev.index, i);
         assert_int_equal(evs[i].ev.state, QPYBAK_STATE_INVALID);
@@ -1126,11 +1142,6 @@ static void test_invalid_entries_never_touched(void **state)
     /* the tracked-looking files of invalid entries are left alone */
     assert_true(ram_port_file_is(ram, "/usr/nocrc", "x"));
     assert_true(ram_port_file_is(ram, "/usr/badcrc", "x"));
-    /* status: the same report, still never touched */
-    assert_int_equal(STATUS(), 0);
-    assert_int_equal(res.counts[QPYBAK_STATE_INVALID], 10);
-    for (i = 0; i < sizeof never / sizeof never[0]; i++)
-        assert_false(logged(never[i]));
 }
 
 /* Entries naming qpybak's own files are invalid: a manifest (or a rotten
@@ -1370,6 +1381,78 @@ static void test_stale_size_keeps_edit(void **state)
     user_entry_value("/usr/main.py", crc_of("edited", 6), true, 2);
     assert_int_equal(BOOT(), 0);
     STATE("/usr/main.py", QPYBAK_STATE_OK);
+}
+
+/* The user manifest listing only the first n factory files, in order - what
+ * QuecPython leaves after rewriting it from the first 16 KiB it read. */
+static void user_first(int n, bool reverse)
+{
+    static struct mtext m;
+    struct mentry e[N_FACTORY];
+    int i, k;
+
+    for (i = 0; i < n; i++) {
+        k = reverse ? n - 1 - i : i;
+        e[i].name = factory[k].name;
+        e[i].crc = crc_of(factory[k].data, factory[k].len);
+        e[i].has_size = true;
+        e[i].size = (uint32_t)factory[k].len;
+    }
+    manifest_of(&m, e, (size_t)n);
+    put(PRIMARY, m.buf, m.len);
+    put(SHADOW, m.buf, m.len);
+}
+
+/* Issue 11.2: every file the backup manifest lists stays protected when a
+ * writer dropped its entry from the user manifest. */
+static void test_factory_floor(void **state)
+{
+    const struct ev_copy *e;
+    uint32_t crc;
+
+    (void)state;
+    scene(true, true);
+    user_first(4, false); /* /usr/empty.txt and /usr/zeros.bin dropped */
+    put_str("/usr/zeros.bin", "damaged");
+    assert_int_equal(STATUS(), 0);
+    assert_int_equal(res.dropped, 2);
+    e = ev_of("/usr/zeros.bin");
+    assert_int_equal(e->ev.state, QPYBAK_STATE_MODIFIED);
+    assert_true(e->ev.warnings & QPYBAK_WARN_DROPPED);
+    assert_int_equal(e->ev.index, 5); /* its place in the backup manifest */
+    e = ev_of("/usr/empty.txt");
+    assert_int_equal(e->ev.state, QPYBAK_STATE_OK);
+    assert_true(e->ev.warnings & QPYBAK_WARN_DROPPED);
+    assert_true(res.warnings & QPYBAK_WARN_DROPPED);
+    /* boot restores it and lists both again */
+    assert_int_equal(BOOT(), 0);
+    STATE("/usr/zeros.bin", QPYBAK_STATE_RESTORED);
+    assert_true(file_is_factory("/usr/zeros.bin"));
+    assert_int_equal(recorded_crc(PRIMARY, "/usr/zeros.bin"), fcrc("/usr/zeros.bin"));
+    assert_int_equal(recorded_crc(SHADOW, "/usr/empty.txt"), fcrc("/usr/empty.txt"));
+    take_snapshot();
+    assert_int_equal(BOOT(), 0);
+    assert_int_equal(res.dropped, 0);
+    assert_int_equal(ram->stats.mutations, 0);
+    COUNTS(N_FACTORY, 0, 0, 0, 0, 0);
+
+    /* the same names in another order: nothing is dropped, nothing read
+     * twice to know it */
+    user_first(N_FACTORY, true);
+    assert_int_equal(STATUS(), 0);
+    assert_int_equal(res.dropped, 0);
+    COUNTS(N_FACTORY, 0, 0, 0, 0, 0);
+
+    /* calc of a dropped factory file records its edit (and lists the
+     * others again) */
+    user_first(2, true);
+    put_str("/usr/lib/util.py", "def f():\n    return 43\n");
+    assert_int_equal(CALC("/usr/lib/util.py", &crc), 1);
+    assert_int_equal(recorded_crc(PRIMARY, "/usr/lib/util.py"), crc);
+    assert_int_equal(BOOT(), 0);
+    STATE("/usr/lib/util.py", QPYBAK_STATE_OK);
+    assert_int_equal(res.dropped, 0);
+    assert_true(ram_port_file_is(ram, "/usr/lib/util.py", "def f():\n    return 43\n"));
 }
 
 static void test_flag_off(void **state)
@@ -2118,6 +2201,7 @@ int main(void)
         T(test_same_crc_caught_by_size),
         T(test_same_crc_without_size),
         T(test_stale_size_keeps_edit),
+        T(test_factory_floor),
         T(test_flag_off),
         T(test_flag_is_directory),
         T(test_status_changes_nothing),

@@ -1,0 +1,57 @@
+/* SPDX-FileCopyrightText: 2026 The qpybak authors */
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The factory list is the floor (docs/design.md, "The factory floor"):
+ * every file the backup manifest lists stays protected even when a writer
+ * dropped its entry from the user manifest - QuecPython rewrites
+ * /usr/checksum.json from the first 16 KiB it read, and an application may
+ * rewrite it by hand.  Boot and status check such a file against its
+ * factory value; every manifest qpybak writes lists it again.
+ *
+ * Finding the dropped entries costs nothing on an intact boot when the user
+ * manifest lists the factory names in the backup manifest's order (pack
+ * and every rewrite keep it): choose_source reads the backup manifest
+ * beside the primary and proves that each factory name is there
+ * (run.floor_proven).  Otherwise each factory name is looked up in the user
+ * manifest in use, reading on from the last find.
+ */
+#include "core.h"
+
+/* Is this the first valid entry of its name in the backup manifest?  A
+ * name listed twice is checked and listed again once.  1, 0, or an error. */
+static int first_of_name(struct run *c, const struct qpybak_entry *f)
+{
+    struct qpybak_entry e;
+    int r = mfile_open(c, &c->rescan, PATH_BACKUP_MANIFEST);
+
+    while (r == 0 && (r = mfile_next(&c->rescan, &e)) == 1 && e.index < f->index)
+        if (e.invalid == QPYBAK_REASON_NONE && entry_named(&e, f->name, f->name_len))
+            r = 2;
+    mfile_close(&c->rescan);
+    return r < 0 ? r : r != 2;
+}
+
+int floor_open(struct run *c)
+{
+    return mfile_open(c, &c->pass, PATH_BACKUP_MANIFEST);
+}
+
+int floor_next(struct run *c, struct qpybak_entry *f)
+{
+    struct qpybak_entry found;
+    int r;
+
+    while ((r = mfile_next(&c->pass, f)) == 1) {
+        if (f->invalid != QPYBAK_REASON_NONE)
+            continue; /* it protects nothing */
+        r = mfile_lookup(c, &c->lookup, c->source_path, f->name, f->name_len, &found);
+        if (r < 0)
+            return r;
+        if (r == 1)
+            continue; /* listed */
+        r = first_of_name(c, f);
+        if (r != 0)
+            return r; /* 1: dropped, or an error */
+    }
+    return r;
+}
