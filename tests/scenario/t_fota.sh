@@ -249,4 +249,27 @@ case_fota_last_good_restore() {
     assert_file_eq "$USR/main.py" "$APP/main.py" "factory main.py"
 }
 
+# The factory floor (docs/design.md): an update of a factory file whose
+# entry a writer dropped from the user manifest is recorded, not undone.
+case_fota_dropped_factory_file() {
+    pack_factory
+    pyh "$USR" <<'PYEOF'
+import json, os, sys
+usr = sys.argv[1]
+for p in (os.path.join(usr, "checksum.json"), os.path.join(usr, ".qpybak", "checksum.json")):
+    ents = [e for e in json.load(open(p)) if e["name"] != "/usr/main.py"]
+    open(p, "w").write(json.dumps(ents))
+PYEOF
+    stage
+    say "fota apply records the staged main.py, whose entry was dropped"
+    run fota apply --usr "$USR" --bak "$BAK"
+    assert_exit 0 "fota apply"
+    assert_entry "$USR/checksum.json" /usr/main.py "$(crc_of "$T/main_v2")" "$(wc -c <"$T/main_v2")"
+    say "boot keeps the update, reports nothing dropped"
+    boot --json
+    assert_exit 0 "boot after the update"
+    assert_file_eq "$USR/main.py" "$T/main_v2" "updated main.py"
+    assert_not_contains "$OUT" '"dropped"' "boot's report"
+}
+
 run_case
