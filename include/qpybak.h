@@ -288,7 +288,7 @@ enum qpybak_off {
     QPYBAK_OFF_NONE = 0,
     QPYBAK_OFF_DISABLED,  /* "enable" is 0 or false */
     QPYBAK_OFF_MISSING,   /* /bak/backup_restore.json does not exist */
-    QPYBAK_OFF_MALFORMED, /* not a JSON object with a numeric/boolean enable */
+    QPYBAK_OFF_MALFORMED, /* not a JSON object with an enable member */
     QPYBAK_OFF_TOO_LARGE, /* larger than QPYBAK_FLAG_MAX bytes */
     QPYBAK_OFF_UNREADABLE /* a storage error */
 };
@@ -483,7 +483,9 @@ int qpybak_status(const struct qpybak_config *cfg, struct qpybak_result *result)
  * Calc: after a legitimate edit of a tracked file, record its new checksum.
  * Computes the CRC of `path` (a device path under /usr) into *crc and, when
  * the path is tracked, records the CRC and size in the user manifest
- * (atomically, primary then shadow).  Returns 1 when the entry was recorded
+ * (atomically, primary then shadow).  A file /bak/checksum.json lists is
+ * tracked even when a writer dropped its entry from the user manifest: the
+ * entry is listed again.  Returns 1 when the entry was recorded
  * (or already matched), 0 when the path is not tracked (nothing written),
  * QPYBAK_ERR_NOENT when the file is missing, another negative error else.
  */
@@ -498,7 +500,9 @@ int qpybak_calc(const struct qpybak_config *cfg, const char *path, uint32_t *crc
  * staged files and the staging folder, then the journal.  A power cut after
  * the commit point is finished by the next boot, before any check.  A
  * pending journal found at the start is finished first.  Untracked staged
- * files are installed and stay untracked.
+ * files are installed and stay untracked (a file /bak/checksum.json lists
+ * is tracked, whatever the user manifest says: docs/design.md, "The
+ * factory floor").
  * Returns 0 when it ran (see result->failed), QPYBAK_ERR_NOENT when the
  * staging folder does not exist, another negative error else.
  */
