@@ -1,0 +1,5 @@
+import ujson
+
+def load(path):
+    with open(path) as f:
+        return ujson.load(f)

@@ -1,0 +1,3 @@
+import utime
+from usr.lib import util
+cfg = util.l

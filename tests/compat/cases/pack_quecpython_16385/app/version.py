@@ -1,0 +1,1 @@
+VERSION = '1.0.18'  # build SVO:

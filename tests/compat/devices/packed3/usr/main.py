@@ -1,0 +1,4 @@
+import utime
+from usr.lib import util
+cfg = util.load("/usr/apn_cfg.json")
+print("apn", cfg["apn"])
