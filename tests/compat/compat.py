@@ -69,7 +69,7 @@ def load_case(name):
     with open(os.path.join(d, "case.json"), "rb") as f:
         spec = json.loads(f.read().decode("utf-8"))
     for key in spec:
-        if key not in ("about", "base", "make", "ujson_form", "steps"):
+        if key not in ("about", "base", "make", "form", "steps"):
             raise Fail("case.json: unknown member %r" % key)
     if not spec.get("about") or not spec.get("steps"):
         raise Fail("case.json: `about` and `steps` are required")
@@ -132,18 +132,37 @@ def build_device(spec, dev):
         f.write(b"canary: outside both roots, never written\n")
 
 
-def check_ujson_form(spec, tree0):
-    """Golden data the case says is in QuecPython's form (what ujson.dumps
-    writes for a list of dicts): the bytes are exactly Python's json.dumps
-    of the document they hold (ujson and json.dumps with ensure_ascii=False
-    agree for these documents).  This checks the golden data itself."""
-    for rel in spec.get("ujson_form", []):
+def crc_texts(doc):
+    return [e["crc32"] for e in doc if isinstance(e, dict) and isinstance(e.get("crc32"), str)]
+
+
+# What the golden data claims to be (case.json "form"): checked before the
+# case runs, so that an editor or git converting a golden file cannot
+# leave a case testing something else than it says.
+FORMS = {
+    # ujson.dumps of a list of dicts, what QuecPython's own code writes:
+    # the same bytes as Python's json.dumps with ensure_ascii=False.
+    "ujson": lambda data, doc: data == json.dumps(doc, ensure_ascii=False).encode("utf-8"),
+    "compact": lambda data, doc: data == json.dumps(doc, ensure_ascii=False,
+                                                    separators=(",", ":")).encode("utf-8"),
+    "crlf": lambda data, doc: (data.endswith(b"\r\n")
+                               and data.count(b"\n") == data.count(b"\r\n") == data.count(b"\r")),
+    # every crc32 as Python's hex() writes it: no padding, lower case
+    "hex": lambda data, doc: all(t == hex(int(t, 16)) for t in crc_texts(doc)),
+    # every crc32 has an upper-case X or hex digit
+    "upper": lambda data, doc: all(any(c in "XABCDEF" for c in t) for t in crc_texts(doc)),
+}
+
+
+def check_forms(spec, tree0):
+    for rel, kinds in spec.get("form", {}).items():
         data = golden_bytes(spec, tree0, rel)
         doc = json.loads(data.decode("utf-8"))
-        want = json.dumps(doc, ensure_ascii=False).encode("utf-8")
-        if data != want:
-            raise Fail("golden %s is not in ujson.dumps form:\n  has  %r\n  form %r"
-                       % (rel, data[:200], want[:200]))
+        for kind in kinds:
+            if kind not in FORMS:
+                raise Fail("form: unknown form %r" % kind)
+            if not FORMS[kind](data, doc):
+                raise Fail("golden %s is not in the form %r it claims: %r" % (rel, kind, data[:200]))
 
 
 # ------------------------------------------------------------ the device
@@ -214,7 +233,7 @@ def run_case(binary, spec, show=False):
         dev = os.path.join(work, "dev")
         build_device(spec, dev)
         tree0 = snapshot(dev)
-        check_ujson_form(spec, tree0)
+        check_forms(spec, tree0)
         for n, step in enumerate(spec["steps"]):
             before = snapshot(dev)
             args = command(spec, step)
@@ -501,46 +520,91 @@ def self_test(binary):
     names = case_names()
     total = 0
     bad = []
+    passing = []
     for name in names:
         spec = load_case(name)
         results = run_case(binary, spec)
+        if not check_case(spec, results):
+            passing.append(name)
         for n, (step, actual) in enumerate(results):
             for what, m in mutations(step, actual):
                 total += 1
                 if not check_step(spec, n, m, actual):
                     bad.append("%s step %d: a wrong expectation passes: %s" % (name, n, what))
-    # The exit status: a case with a wrong expectation, run as CTest runs it.
-    tmp = tempfile.mkdtemp(prefix="qpybak-compat-self.")
-    global CASES
-    saved = CASES
+        n, b = form_self_test(spec)
+        total += n
+        bad += b
+    # The exit status, as CTest sees it: a copy of a passing case passes,
+    # and fails once one expectation is wrong.
+    if passing:
+        total += 2
+        bad += subprocess_check(binary, passing[0])
+    else:
+        bad.append("no case passes: the exit status of a failing case was not checked")
+    for b in bad:
+        print("FAIL: " + b)
+    print("%s: %d cases (%d pass), %d wrong expectations, %d not caught"
+          % ("FAIL" if bad else "ok", len(names), len(passing), total, len(bad)))
+    return 1 if bad else 0
+
+
+def form_self_test(spec):
+    """Each golden file's form claim, made false by one change: rejected."""
+    def padded(doc):
+        for e in doc:
+            if isinstance(e, dict) and isinstance(e.get("crc32"), str):
+                e["crc32"] = "0x0" + e["crc32"][2:]
+                return
+    breaks = {
+        "ujson": lambda data, doc: (data + b" ", doc),
+        "compact": lambda data, doc: (data.replace(b",", b", ", 1), doc),
+        "crlf": lambda data, doc: (data.replace(b"\r\n", b"\n", 1), doc),
+        "hex": lambda data, doc: (data, padded(doc) or doc),
+        "upper": lambda data, doc: (data.lower(), json.loads(data.lower().decode("utf-8"))),
+    }
+    n, bad = 0, []
+    work = tempfile.mkdtemp(prefix="qpybak-compat-form.")
     try:
-        name = names[0]
+        dev = os.path.join(work, "dev")
+        build_device(spec, dev)
+        tree0 = snapshot(dev)
+        for rel, kinds in spec.get("form", {}).items():
+            for kind in kinds:
+                data = golden_bytes(spec, tree0, rel)
+                n += 1
+                d2, doc2 = breaks[kind](data, json.loads(data.decode("utf-8")))
+                if FORMS[kind](d2, doc2):
+                    bad.append("%s: %s broken as %r still passes" % (spec["name"], rel, kind))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return n, bad
+
+
+def subprocess_check(binary, name):
+    tmp = tempfile.mkdtemp(prefix="qpybak-compat-self.")
+    bad = []
+    try:
         shutil.copytree(os.path.join(CASES, name), os.path.join(tmp, name), symlinks=True)
-        spec = load_case(name)
-        base = spec.get("base")
         cj = os.path.join(tmp, name, "case.json")
         with open(cj) as f:
             raw = json.load(f)
-        if base:  # keep it pointing at the real base device
-            raw["base"] = os.path.normpath(os.path.join(saved, name, base))
-        raw["steps"][0]["exit"] = (raw["steps"][0]["exit"] + 1) % 3
-        with open(cj, "w") as f:
-            json.dump(raw, f)
-        p = subprocess.run([sys.executable, os.path.abspath(__file__), binary, name],
-                           env=dict(os.environ, QPYBAK_COMPAT_CASES=tmp),
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        total += 1
-        if p.returncode != 1 or b"FAIL" not in p.stdout:
-            bad.append("a case with a wrong exit status expectation exits %d:\n%s"
-                       % (p.returncode, p.stdout.decode("utf-8", "replace")))
+        if raw.get("base"):  # keep it pointing at the real base device
+            raw["base"] = os.path.normpath(os.path.join(CASES, name, raw["base"]))
+        for wrong in (False, True):
+            if wrong:
+                raw["steps"][0]["exit"] = (raw["steps"][0]["exit"] + 1) % 3
+            with open(cj, "w") as f:
+                json.dump(raw, f)
+            p = subprocess.run([sys.executable, os.path.abspath(__file__), binary, name],
+                               env=dict(os.environ, QPYBAK_COMPAT_CASES=tmp),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            if p.returncode != (1 if wrong else 0) or (wrong and b"FAIL" not in p.stdout):
+                bad.append("%s (a copy, %s): exit %d\n%s"
+                           % (name, "one expectation wrong" if wrong else "as it is", p.returncode,
+                              p.stdout.decode("utf-8", "replace")))
     finally:
-        CASES = saved
         shutil.rmtree(tmp, ignore_errors=True)
-    for b in bad:
-        print("FAIL: " + b)
-    print("%s: %d cases, %d wrong expectations, %d not caught"
-          % ("FAIL" if bad else "ok", len(names), total, len(bad)))
-    return 1 if bad else 0
+    return bad
 
 
 # ------------------------------------------------------------------- main
