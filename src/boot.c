@@ -123,6 +123,7 @@ static void repair_manifests(struct run *c)
     struct qpybak_result *res = c->result;
     int err = 0;
 
+    index_forget(c); /* a user manifest indexed before is replaced */
     switch (res->source) {
     case QPYBAK_SOURCE_PRIMARY:
         if (res->shadow != QPYBAK_MANIFEST_OK) {

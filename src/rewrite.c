@@ -96,6 +96,8 @@ int manifest_rewrite(struct run *c, rewrite_fn fn, void *ctx)
         return err;
     }
     err = outfile_commit(&c->out);
+    /* An index of the old primary (the floor's look-ups) is stale now. */
+    index_forget(c);
     if (!err) {
         c->result->manifest_written = true;
         c->source_path = PATH_PRIMARY;

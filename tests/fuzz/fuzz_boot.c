@@ -269,11 +269,14 @@ static void on_file(void *ctx, const struct qpybak_file_event *ev)
     if (ev->state == QPYBAK_STATE_OK) {
         now = ram_port_get(run->ram, ev->name, &now_len);
         FZ_CHECK(now != NULL, "%s: ok, but not a file", ev->name);
-        /* ok: the file matches its entry - or, while a FOTA journal is
-         * pending, the update that journal installed (docs/design.md, Boot,
-         * step 3); the event then shows what the file holds. */
+        /* ok: the file matches its entry - its size too, unless the size
+         * rule found that size stale (docs/format.md, "The size member"),
+         * which it says - or, while a FOTA journal is pending, the update
+         * that journal installed (docs/design.md, Boot, step 3); the event
+         * then shows what the file holds. */
         FZ_CHECK((qpybak_crc32(QPYBAK_CRC_SEED, now, now_len) == ev->expected_crc &&
-                  (!ev->has_expected_size || now_len == ev->expected_size)) ||
+                  (!ev->has_expected_size || now_len == ev->expected_size ||
+                   (ev->warnings & QPYBAK_WARN_SIZE_STALE))) ||
                      (ram_port_type(run->ram, "/usr/.qpybak/fota.json") != 0 && ev->has_actual &&
                       qpybak_crc32(QPYBAK_CRC_SEED, now, now_len) == ev->actual_crc &&
                       now_len == ev->actual_size),
