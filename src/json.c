@@ -1,13 +1,16 @@
 /* SPDX-FileCopyrightText: 2026 The qpybak authors */
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The streaming JSON lexer (see json.h).  Syntax follows RFC 8259 strictly:
- * no trailing commas, no comments, no leading zeros, no raw control
- * characters in strings.  Text-level problems inside a string (invalid UTF-8,
+ * The streaming JSON lexer (see json.h).  Syntax follows RFC 8259 strictly
+ * - no comments, no leading zeros, no raw control characters in strings -
+ * but for one trailing comma in an object json_object_member walks, which
+ * QuecPython's ujson writes and reads (docs/format.md, "QuecPython
+ * compatibility").  Text-level problems inside a string (invalid UTF-8,
  * a lone surrogate) are flagged rather than fatal, so that one bad name
  * invalidates one entry and not the whole manifest.
  */
 #include "json.h"
+#include "util.h"
 
 /* Refills the chunk buffer; returns false at the end or on a source error. */
 static bool refill(struct qpybak_reader *r)
@@ -128,9 +131,79 @@ static long read_u4(struct qpybak_reader *r)
     return v;
 }
 
-/* Appends one byte to a decoded string, flagging truncation. */
+/* Internal to json_string: white space met after some text (JSON_STR_TRIM). */
+#define JSON_STR_SPACE 0x40u
+
+/*
+ * A name's normal form (JSON_STR_NAME), for the complete components of
+ * s[0..len): those a '/' ends.  Runs of '/' become one (a leading '/'
+ * stays: the name is absolute) and "." components go; the text after the
+ * last '/' is left as it is - it may still grow, and as the last component
+ * it is the name check's to judge.  Returns the new length (never more).
+ */
+static size_t name_compact(char *s, size_t len)
+{
+    size_t last = len, i, o, start;
+
+    while (last > 0 && s[last - 1] != '/')
+        last--;
+    if (last == 0)
+        return len; /* no '/': nothing complete */
+    o = i = s[0] == '/' ? 1 : 0;
+    while (i < last) {
+        start = i;
+        while (s[i] != '/')
+            i++;
+        i++; /* past the '/' */
+        if (i - start == 1 || (i - start == 2 && s[start] == '.'))
+            continue; /* "" or "." */
+        if (o != start)
+            mem_copy(s + o, s + start, i - start); /* leftwards: safe */
+        o += i - start;
+    }
+    if (o != last)
+        mem_copy(s + o, s + last, len - last);
+    return o + (len - last);
+}
+
+/*
+ * Appends one byte to a decoded string, flagging truncation.  In a mode:
+ * JSON_STR_TRIM holds white space back - left out before the text and
+ * after it, one space inside it (the text is then bad); JSON_STR_NAME, when
+ * the buffer is full, puts the complete components in their normal form to
+ * make room for b, and takes without storing it a '/' that would only end
+ * an empty or "." component.  One frame, calling a leaf: the stack bound.
+ */
 static void put_byte(char *out, size_t cap, size_t *len, unsigned *flags, uint8_t b)
 {
+    if (*flags & JSON_STR_TRIM) {
+        if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+            *flags |= *len == 0 ? JSON_STR_TRIMMED : JSON_STR_SPACE;
+            return;
+        }
+        if (*flags & JSON_STR_SPACE) {
+            *flags &= ~JSON_STR_SPACE;
+            if (*len + 1 < cap)
+                out[*len] = ' ';
+            else
+                *flags |= JSON_STR_TRUNCATED;
+            (*len)++;
+        }
+    }
+    if (*len + 1 >= cap && (*flags & (JSON_STR_NAME | JSON_STR_TRUNCATED)) == JSON_STR_NAME) {
+        size_t n = name_compact(out, *len);
+        bool taken = b == '/' && (n == 0 || out[n - 1] == '/'); /* "//" */
+
+        if (!taken && b == '/' && out[n - 1] == '.' && (n == 1 || out[n - 2] == '/')) {
+            n--; /* "/./" or a leading "./": the "." goes, and the '/' */
+            taken = true;
+        }
+        if (n != *len || taken)
+            *flags |= JSON_STR_NORMALISED;
+        *len = n;
+        if (taken)
+            return;
+    }
     if (*len + 1 < cap)
         out[*len] = (char)b;
     else
@@ -138,23 +211,34 @@ static void put_byte(char *out, size_t cap, size_t *len, unsigned *flags, uint8_
     (*len)++;
 }
 
-static void put_utf8(char *out, size_t cap, size_t *len, unsigned *flags, uint32_t cp)
+/* The end of a string read in a mode: trailing white space left out, a
+ * name put in its normal form ("usr/x" becomes "/usr/x"). */
+static void string_end(char *out, size_t cap, size_t *len, unsigned *flags)
 {
-    if (cp < 0x80) {
-        put_byte(out, cap, len, flags, (uint8_t)cp);
-    } else if (cp < 0x800) {
-        put_byte(out, cap, len, flags, (uint8_t)(0xC0 | cp >> 6));
-        put_byte(out, cap, len, flags, (uint8_t)(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        put_byte(out, cap, len, flags, (uint8_t)(0xE0 | cp >> 12));
-        put_byte(out, cap, len, flags, (uint8_t)(0x80 | ((cp >> 6) & 0x3F)));
-        put_byte(out, cap, len, flags, (uint8_t)(0x80 | (cp & 0x3F)));
-    } else {
-        put_byte(out, cap, len, flags, (uint8_t)(0xF0 | cp >> 18));
-        put_byte(out, cap, len, flags, (uint8_t)(0x80 | ((cp >> 12) & 0x3F)));
-        put_byte(out, cap, len, flags, (uint8_t)(0x80 | ((cp >> 6) & 0x3F)));
-        put_byte(out, cap, len, flags, (uint8_t)(0x80 | (cp & 0x3F)));
+    size_t n;
+
+    if (*flags & JSON_STR_SPACE)
+        *flags |= JSON_STR_TRIMMED;
+    if ((*flags & (JSON_STR_NAME | JSON_STR_TRUNCATED)) == JSON_STR_NAME) {
+        n = name_compact(out, *len);
+        if (n != *len)
+            *flags |= JSON_STR_NORMALISED;
+        if (n >= 4 && out[0] == 'u' && out[1] == 's' && out[2] == 'r' && out[3] == '/') {
+            *flags |= JSON_STR_NORMALISED;
+            if (n + 1 < cap) {
+                size_t i;
+
+                for (i = n; i > 0; i--)
+                    out[i] = out[i - 1];
+                out[0] = '/';
+            } else {
+                *flags |= JSON_STR_TRUNCATED; /* its normal form is too long */
+            }
+            n++;
+        }
+        *len = n;
     }
+    *flags &= JSON_STR_TRUNCATED | JSON_STR_BAD_TEXT | JSON_STR_NORMALISED | JSON_STR_TRIMMED;
 }
 
 /* Checks raw UTF-8 continuation state: returns how many continuation bytes
@@ -172,26 +256,35 @@ static int utf8_follow(uint8_t b)
     return -1;
 }
 
-int json_string(struct qpybak_reader *r, char *out, size_t cap, size_t *len, unsigned *flags)
+int json_string(struct qpybak_reader *r, char *out, size_t cap, size_t *len, unsigned *flags,
+                unsigned mode)
 {
     int follow = 0;    /* UTF-8 continuation bytes still expected */
     long high = -1;    /* a \u high surrogate waiting for its low half */
-    int c;
+    uint8_t low = mode & JSON_STR_TRIM ? 0x21 : 0x20; /* a run's lowest byte */
+    uint32_t cp;
+    int c, n;
 
     *len = 0;
-    *flags = 0;
+    *flags = mode;
     if (next_byte(r) != '"')
         return QPYBAK_ERR_CORRUPT;
     for (;;) {
         /* The common case first: a run of plain printable ASCII, taken
-         * straight from the chunk (names are mostly that). */
-        while (follow == 0 && high < 0 && r->pos < r->len) {
-            uint8_t b = r->chunk[r->pos];
+         * straight from the chunk (names are mostly that).  JSON_STR_TRIM:
+         * a space ends a run, and none starts while one is held back. */
+        if (follow == 0 && high < 0 && !(*flags & JSON_STR_SPACE)) {
+            while (r->pos < r->len) {
+                uint8_t b = r->chunk[r->pos];
 
-            if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\')
-                break;
-            put_byte(out, cap, len, flags, b);
-            r->pos++;
+                if (b < low || b >= 0x80 || b == '"' || b == '\\')
+                    break;
+                if (*len + 1 < cap)
+                    out[(*len)++] = (char)b;
+                else
+                    put_byte(out, cap, len, flags, b); /* the buffer is full */
+                r->pos++;
+            }
         }
         c = next_byte(r);
         if (c == JSON_END)
@@ -212,21 +305,28 @@ int json_string(struct qpybak_reader *r, char *out, size_t cap, size_t *len, uns
             v = read_u4(r);
             if (v < 0)
                 return v == -2 ? json_end_error(r) : QPYBAK_ERR_CORRUPT;
+            cp = (uint32_t)v;
             if (high >= 0 && v >= 0xDC00 && v <= 0xDFFF) {
-                put_utf8(out, cap, len, flags,
-                         0x10000u + (((uint32_t)high - 0xD800u) << 10) + ((uint32_t)v - 0xDC00u));
-                high = -1;
-                continue;
+                cp = 0x10000u + (((uint32_t)high - 0xD800u) << 10) + ((uint32_t)v - 0xDC00u);
+            } else {
+                if (high >= 0)
+                    *flags |= JSON_STR_BAD_TEXT; /* high half without a low half */
+                if (v >= 0xD800 && v <= 0xDFFF) {
+                    if (v <= 0xDBFF)
+                        high = v;
+                    else
+                        *flags |= JSON_STR_BAD_TEXT; /* low half alone */
+                    continue;
+                }
             }
-            if (high >= 0)
-                *flags |= JSON_STR_BAD_TEXT; /* high half without a low half */
             high = -1;
-            if (v >= 0xD800 && v <= 0xDBFF)
-                high = v;
-            else if (v >= 0xDC00 && v <= 0xDFFF)
-                *flags |= JSON_STR_BAD_TEXT; /* low half alone */
-            else
-                put_utf8(out, cap, len, flags, (uint32_t)v);
+            /* cp as UTF-8: a lead byte, then n - 1 continuation bytes */
+            n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            put_byte(out, cap, len, flags,
+                     n == 1 ? (uint8_t)cp
+                            : (uint8_t)(((0xF0u << (4 - n)) & 0xFFu) | cp >> (6 * (n - 1))));
+            while (--n > 0)
+                put_byte(out, cap, len, flags, (uint8_t)(0x80u | ((cp >> (6 * (n - 1))) & 0x3Fu)));
             continue;
         }
         if (high >= 0) {
@@ -264,6 +364,8 @@ int json_string(struct qpybak_reader *r, char *out, size_t cap, size_t *len, uns
     }
     if (follow > 0)
         *flags |= JSON_STR_BAD_TEXT;
+    if (mode)
+        string_end(out, cap, len, flags);
     out[*len < cap ? *len : cap - 1] = '\0';
     return 0;
 }
@@ -281,6 +383,7 @@ int json_number(struct qpybak_reader *r, struct json_number *num)
 
     num->is_uint32 = false;
     num->nonzero = false;
+    num->exponent = false;
     num->value = 0;
     if (c == '-') {
         negative = true;
@@ -323,6 +426,7 @@ int json_number(struct qpybak_reader *r, struct json_number *num)
         num->is_uint32 = false;
     }
     if (c == 'e' || c == 'E') {
+        num->exponent = true;
         json_take(r);
         c = peek_byte(r);
         if (c == '+' || c == '-') {
@@ -365,11 +469,16 @@ int json_object_member(struct qpybak_reader *r, bool *first, char *key, size_t c
         if (c != ',')
             return c == JSON_END ? json_end_error(r) : QPYBAK_ERR_CORRUPT;
         json_take(r);
+        if (json_peek(r) == '}') {
+            json_take(r);
+            r->warnings |= QPYBAK_WARN_TRAILING_COMMA;
+            return 0;
+        }
     }
     c = json_peek(r);
     if (c != '"')
         return c == JSON_END ? json_end_error(r) : QPYBAK_ERR_CORRUPT;
-    err = json_string(r, key, cap, len, flags);
+    err = json_string(r, key, cap, len, flags, 0);
     if (!err)
         err = json_expect(r, ':');
     return err ? err : 1;
@@ -398,7 +507,7 @@ static int skip_scalar(struct qpybak_reader *r, int c)
     unsigned flags;
 
     switch (c) {
-    case '"': return json_string(r, sink, sizeof sink, &len, &flags);
+    case '"': return json_string(r, sink, sizeof sink, &len, &flags, 0);
     case 't': return literal(r, "true");
     case 'f': return literal(r, "false");
     case 'n': return literal(r, "null");

@@ -15,13 +15,34 @@
 #define JSON_END (-1) /* end of input, or a source error (see r->error) */
 
 /* Flags a decoded string may carry. */
-#define JSON_STR_TRUNCATED 0x1u /* longer than the output buffer */
-#define JSON_STR_BAD_TEXT 0x2u  /* invalid UTF-8 or a lone surrogate */
+#define JSON_STR_TRUNCATED 0x1u  /* longer than the output buffer */
+#define JSON_STR_BAD_TEXT 0x2u   /* invalid UTF-8 or a lone surrogate */
+#define JSON_STR_NORMALISED 0x4u /* JSON_STR_NAME: the name was not in its
+                                    normal form */
+#define JSON_STR_TRIMMED 0x8u    /* JSON_STR_TRIM: white space was left out */
+
+/* How json_string reads a string (its mode). */
+#define JSON_STR_NAME 0x10u /* a manifest name, read in its normal form
+                               (docs/format.md, "Device paths and names"):
+                               runs of '/' collapsed, "." components that
+                               a '/' follows left out, "usr/..." made
+                               "/usr/...".  Nothing else changes: "..", a
+                               trailing '/' or '.', any other relative
+                               name stay as they are, for the name check
+                               to refuse.  The buffer holds only the normal
+                               form, so a name whose text is longer than
+                               the buffer still fits when its normal form
+                               does. */
+#define JSON_STR_TRIM 0x20u /* space, tab, CR and LF before and after the
+                               text are left out (as they arrive: the
+                               buffer holds the text alone); inside it
+                               they become one space */
 
 /* A JSON number as far as qpybak needs it. */
 struct json_number {
     bool is_uint32; /* an integer without fraction or exponent, < 2^32 */
     bool nonzero;   /* its value is not zero */
+    bool exponent;  /* it has one (a float may round it to zero) */
     uint32_t value; /* when is_uint32 */
 };
 
@@ -41,10 +62,11 @@ int json_expect(struct qpybak_reader *r, int c);
 /*
  * Decodes the string at the cursor (which must be at its '"') into out
  * (cap >= 1; always NUL-terminated), setting *len and *flags.  Escapes
- * become UTF-8.  Returns 0, QPYBAK_ERR_CORRUPT on a JSON syntax error, or
- * the source's error.
+ * become UTF-8.  mode: 0, JSON_STR_NAME or JSON_STR_TRIM.  Returns 0,
+ * QPYBAK_ERR_CORRUPT on a JSON syntax error, or the source's error.
  */
-int json_string(struct qpybak_reader *r, char *out, size_t cap, size_t *len, unsigned *flags);
+int json_string(struct qpybak_reader *r, char *out, size_t cap, size_t *len, unsigned *flags,
+                unsigned mode);
 
 /* Reads the number at the cursor.  0, QPYBAK_ERR_CORRUPT or a source error. */
 int json_number(struct qpybak_reader *r, struct json_number *num);
@@ -53,7 +75,9 @@ int json_number(struct qpybak_reader *r, struct json_number *num);
  * Steps through an object's members.  Call first with *first true and the
  * cursor at the '{'; then after each member's value.  Returns 1 with the
  * member's key decoded (as json_string does) and the cursor at its value,
- * 0 after the closing '}', or an error.
+ * 0 after the closing '}', or an error.  One comma before the '}' is
+ * taken, as QuecPython's ujson takes it, and noted in r->warnings
+ * (QPYBAK_WARN_TRAILING_COMMA).
  */
 int json_object_member(struct qpybak_reader *r, bool *first, char *key, size_t cap, size_t *len,
                        unsigned *flags);

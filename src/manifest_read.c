@@ -4,6 +4,10 @@
  * The streaming checksum.json reader (docs/format.md, "checksum.json").  One entry at a time,
  * in the caller's chunk and name buffers.  Entry-level problems make one
  * entry invalid; only a document that is not a JSON array is corrupt.
+ * What QuecPython reads the same way and qpybak never writes - a name
+ * QuecPython's VFS resolves to the same file, white space around crc32, a
+ * trailing comma - is read and noted in the entry's or the reader's
+ * warnings (docs/format.md, "QuecPython compatibility").
  */
 #include "json.h"
 
@@ -105,11 +109,14 @@ static int read_member(struct qpybak_reader *r, struct qpybak_entry *e, unsigned
     int c = json_peek(r), err;
 
     if (m == M_NAME && c == '"') {
-        err = json_string(r, r->name, r->name_size, &len, &flags);
+        /* In its normal form: everything after sees only that one. */
+        err = json_string(r, r->name, r->name_size, &len, &flags, JSON_STR_NAME);
         if (err)
             return err;
         e->name = r->name;
         e->name_len = len < r->name_size ? len : r->name_size - 1;
+        e->warnings = (uint8_t)((e->warnings & ~QPYBAK_WARN_NAME_FORM) |
+                                (flags & JSON_STR_NORMALISED ? QPYBAK_WARN_NAME_FORM : 0));
         if (flags & JSON_STR_TRUNCATED)
             invalidate(e, QPYBAK_REASON_NAME_TOO_LONG);
         else if (flags & JSON_STR_BAD_TEXT)
@@ -117,10 +124,15 @@ static int read_member(struct qpybak_reader *r, struct qpybak_entry *e, unsigned
         return 0;
     }
     if (m == M_CRC && c == '"') {
-        err = json_string(r, crc_text, 11, crc_len, &flags);
+        /* White space around the digits as it streams past: int(text, 16)
+         * takes it too. */
+        err = json_string(r, crc_text, 11, crc_len, &flags, JSON_STR_TRIM);
         if (err)
             return err;
-        *crc_ok = !flags && parse_crc(crc_text, *crc_len, &e->crc);
+        *crc_ok = !(flags & ~JSON_STR_TRIMMED) && parse_crc(crc_text, *crc_len, &e->crc);
+        e->warnings = (uint8_t)((e->warnings & ~QPYBAK_WARN_CRC_SPACES) |
+                                (*crc_ok && (flags & JSON_STR_TRIMMED) ? QPYBAK_WARN_CRC_SPACES
+                                                                       : 0));
         return 0;
     }
     if (m == M_SIZE && (c == '-' || (c >= '0' && c <= '9'))) {
@@ -136,7 +148,7 @@ static int read_member(struct qpybak_reader *r, struct qpybak_entry *e, unsigned
         return 0;
     }
     if (m == M_FROM && c == '"' && r->from != NULL) {
-        err = json_string(r, r->from, r->from_size, &len, &flags);
+        err = json_string(r, r->from, r->from_size, &len, &flags, 0);
         if (err)
             return err;
         r->from_len = len < r->from_size ? len : r->from_size - 1;
@@ -185,7 +197,10 @@ static int read_entry(struct qpybak_reader *r, struct qpybak_entry *e)
             /* a non-string name: remembered as missing */
             e->name = NULL;
             e->name_len = 0;
+            e->warnings &= (uint8_t)~QPYBAK_WARN_NAME_FORM;
         }
+        if (m == M_CRC)
+            e->warnings &= (uint8_t)~QPYBAK_WARN_CRC_SPACES;
         err = read_member(r, e, m, crc_text, &crc_len, &crc_ok);
         if (err)
             return err;
@@ -193,7 +208,9 @@ static int read_entry(struct qpybak_reader *r, struct qpybak_entry *e)
     if (more < 0)
         return more;
 
-    /* The first problem in the order a reader of the report expects. */
+    /* The first problem in the order a reader of the report expects.  The
+     * name is in its normal form: the rule is today's, whatever form the
+     * manifest gave it in. */
     if (e->name == NULL) {
         e->invalid = QPYBAK_REASON_NO_NAME;
     } else if (e->invalid != QPYBAK_REASON_NAME_TOO_LONG && e->invalid != QPYBAK_REASON_BAD_NAME) {
@@ -202,6 +219,9 @@ static int read_entry(struct qpybak_reader *r, struct qpybak_entry *e)
         if (why != QPYBAK_REASON_NONE)
             e->invalid = why;
     }
+    if (e->invalid == QPYBAK_REASON_NO_NAME || e->invalid == QPYBAK_REASON_NAME_TOO_LONG ||
+        e->invalid == QPYBAK_REASON_BAD_NAME || e->invalid == QPYBAK_REASON_RESERVED)
+        e->warnings &= (uint8_t)~QPYBAK_WARN_NAME_FORM; /* a form of no valid name */
     if (!(seen & M_CRC))
         invalidate(e, QPYBAK_REASON_NO_CRC);
     else if (!crc_ok)
@@ -238,6 +258,12 @@ int qpybak_reader_next(struct qpybak_reader *r, struct qpybak_entry *entry)
         if (c != ',')
             goto corrupt;
         json_take(r);
+        if (json_peek(r) == ']') {
+            /* One trailing comma, as QuecPython's ujson reads it. */
+            json_take(r);
+            r->warnings |= QPYBAK_WARN_TRAILING_COMMA;
+            goto finish;
+        }
         break;
     case R_DONE:
         return 0;

@@ -84,12 +84,14 @@ struct got {
     bool has_size;
     uint32_t index;
     enum qpybak_reason invalid;
+    unsigned warnings; /* the entry's QPYBAK_WARN_* bits */
 };
 
 struct parse {
     struct got e[MAX_ENTRIES];
     size_t n;
     int rc; /* what ended the reading: 0, CORRUPT or a source error */
+    unsigned warnings; /* the reader's (document) QPYBAK_WARN_* bits at the end */
 };
 
 static struct parse result_a, result_b;
@@ -147,11 +149,13 @@ static void parse_with(const void *doc, size_t len, const struct options *o, str
             g->has_size = e.has_size;
             g->index = e.index;
             g->invalid = e.invalid;
+            g->warnings = e.warnings;
             /* entry fields that are defined regardless of validity */
             assert_int_equal(e.index, p->n - 1);
         }
     }
     p->rc = rc;
+    p->warnings = r.warnings;
     assert_true(rc == 0 || rc < 0);
     /* the end is sticky */
     again = qpybak_reader_next(&r, &e);
@@ -160,7 +164,8 @@ static void parse_with(const void *doc, size_t len, const struct options *o, str
 
 static bool same_got(const struct got *a, const struct got *b)
 {
-    if (a->has_name != b->has_name || a->invalid != b->invalid || a->index != b->index)
+    if (a->has_name != b->has_name || a->invalid != b->invalid || a->index != b->index ||
+        a->warnings != b->warnings)
         return false;
     if (a->has_name && (a->name_len != b->name_len || memcmp(a->name, b->name, a->name_len) != 0))
         return false;
@@ -195,9 +200,11 @@ static void parse_all_ways(const void *doc, size_t len, size_t name_size, struct
                 first = false;
                 continue;
             }
-            if (p->rc != out->rc || p->n != out->n)
-                fail_msg("chunk %zu mode %d: rc %d with %zu entries, first way: rc %d with %zu",
-                         chunk_sizes[c], m, p->rc, p->n, out->rc, out->n);
+            if (p->rc != out->rc || p->n != out->n || p->warnings != out->warnings)
+                fail_msg("chunk %zu mode %d: rc %d with %zu entries (warnings 0x%x), first way: "
+                         "rc %d with %zu (0x%x)",
+                         chunk_sizes[c], m, p->rc, p->n, p->warnings, out->rc, out->n,
+                         out->warnings);
             for (i = 0; i < p->n; i++)
                 if (!same_got(&p->e[i], &out->e[i]))
                     fail_msg("chunk %zu mode %d: entry %zu differs", chunk_sizes[c], m, i);
@@ -525,7 +532,7 @@ static void test_crc_forms(void **state)
     static const char *const bad[] = {
         "",           "0x",          "0X",           "0x123456789",  "123456789",
         "0x000000000", "000000000",  "0xg",          "g",            "0x12345g",
-        " 0x1",        "0x1 ",       "0x 1",         "-0x1",         "+1",
+        "0x 1",        "0x1 2",      "-0x1",         "+1",
         "-1",          "0x0x1",      "x1",           "X1",           "0h1",
         "0o1",         "1.0",        "0x1.",         "0xffffffff0",  "1 2",
         "0x\\u0000",   "0x1\\u0000", "\\u00e9",      "0xffff_ffff",  "0x-1",
@@ -612,10 +619,10 @@ static void test_invalid_entries(void **state)
         /* a bad name */
         {"{\"name\": \"\", \"crc32\": \"0x1\"}", QPYBAK_REASON_BAD_NAME},
         {"{\"name\": \"/usr/\", \"crc32\": \"0x1\"}", QPYBAK_REASON_BAD_NAME},
-        {"{\"name\": \"usr/x\", \"crc32\": \"0x1\"}", QPYBAK_REASON_BAD_NAME},
+        {"{\"name\": \"usr/../x\", \"crc32\": \"0x1\"}", QPYBAK_REASON_BAD_NAME},
         {"{\"name\": \"/bak/usr/x\", \"crc32\": \"0x1\"}", QPYBAK_REASON_BAD_NAME},
         {"{\"name\": \"/usr/../etc/passwd\", \"crc32\": \"0x1\"}", QPYBAK_REASON_BAD_NAME},
-        {"{\"name\": \"/usr/a//b\", \"crc32\": \"0x1\"}", QPYBAK_REASON_BAD_NAME},
+        {"{\"name\": \"/usr/a//\", \"crc32\": \"0x1\"}", QPYBAK_REASON_BAD_NAME},
         {"{\"name\": \"/usr/a/\", \"crc32\": \"0x1\"}", QPYBAK_REASON_BAD_NAME},
         {"{\"name\": \"/usr/a\\\\b\", \"crc32\": \"0x1\"}", QPYBAK_REASON_BAD_NAME},
         {"{\"name\": \"/usr/a\\u0001\", \"crc32\": \"0x1\"}", QPYBAK_REASON_BAD_NAME},
@@ -835,10 +842,6 @@ static void test_corrupt_documents(void **state)
         "[{},",
         "[,]",
         "[,{}]",
-        "[{},]",
-        "[1,]",
-        "[{\"name\": \"/usr/a\", \"crc32\": \"1\"},]",
-        "[{\"name\": \"/usr/a\", \"crc32\": \"1\",}]",
         "[{\"name\": \"/usr/a\", \"crc32\": \"1\"} {\"name\": \"/usr/b\", \"crc32\": \"2\"}]",
         "[{\"name\": \"/usr/a\" \"crc32\": \"1\"}]",
         "[{\"name\" \"/usr/a\", \"crc32\": \"1\"}]",
@@ -1054,6 +1057,403 @@ static void test_bom(void **state)
     p = parse_str("\xef\xbb\xbf\n[{\"name\": \"/usr/a\", \"crc32\": \"0x1\"}]\n");
     RC(p, 0, 1);
     VALID(&p->e[0], "/usr/a", 1);
+}
+
+/* ------------------------------------------------- QuecPython's forms */
+
+/* What QuecPython reads the same way and qpybak never writes
+ * (docs/format.md, "QuecPython compatibility"): each is read, and noted in
+ * the entry's or the reader's warnings. */
+
+struct form_case {
+    const char *json;     /* the name's JSON string literal, quotes included */
+    const char *expected; /* the name handed out */
+    enum qpybak_reason reason;
+    unsigned warnings;    /* the entry's */
+};
+
+static void check_form_case(const struct form_case *c, size_t name_size, int line)
+{
+    static char doc[2400];
+    struct parse *p;
+
+    snprintf(doc, sizeof doc,
+             "[{\"name\": %s, \"crc32\": \"0x1\"}, {\"name\": \"/usr/next\", \"crc32\": \"2\"}]",
+             c->json);
+    parse_all_ways(doc, strlen(doc), name_size, &result_a);
+    p = &result_a;
+    if (p->rc != 0 || p->n != 2 || p->warnings != 0)
+        fail_msg("line %d: name %s: rc %d with %zu entries (warnings 0x%x)", line, c->json, p->rc,
+                 p->n, p->warnings);
+    if (p->e[0].invalid != c->reason || p->e[0].warnings != c->warnings)
+        fail_msg("line %d: name %s: reason %d (%s) warnings 0x%x, want %d (%s) 0x%x", line,
+                 c->json, (int)p->e[0].invalid, qpybak_reason_text(p->e[0].invalid),
+                 p->e[0].warnings, (int)c->reason, qpybak_reason_text(c->reason), c->warnings);
+    if (c->expected != NULL && (!p->e[0].has_name || p->e[0].name_len != strlen(c->expected) ||
+                                memcmp(p->e[0].name, c->expected, p->e[0].name_len) != 0))
+        fail_msg("line %d: name %s: read as \"%.*s\", want \"%s\"", line, c->json,
+                 (int)p->e[0].name_len, p->e[0].name, c->expected);
+    if (name_size == 0 || name_size > 9)
+        VALID(&p->e[1], "/usr/next", 2); /* else it does not fit */
+    assert_int_equal(p->e[1].warnings, 0);
+}
+
+/* Names QuecPython's VFS resolves to the same file are read in their
+ * normal form; the rule is then today's. */
+static void test_name_forms(void **state)
+{
+#define NF QPYBAK_WARN_NAME_FORM
+    static const struct form_case cases[] = {
+        /* relative "usr/...": a leading '/' */
+        {"\"usr/t.txt\"", "/usr/t.txt", QPYBAK_REASON_NONE, NF},
+        {"\"usr/lib/a.py\"", "/usr/lib/a.py", QPYBAK_REASON_NONE, NF},
+        {"\"usr\\/t.txt\"", "/usr/t.txt", QPYBAK_REASON_NONE, NF},
+        /* runs of '/' */
+        {"\"/usr//t.txt\"", "/usr/t.txt", QPYBAK_REASON_NONE, NF},
+        {"\"/usr///lib////a.py\"", "/usr/lib/a.py", QPYBAK_REASON_NONE, NF},
+        {"\"//usr/x\"", "/usr/x", QPYBAK_REASON_NONE, NF},
+        {"\"///usr//x\"", "/usr/x", QPYBAK_REASON_NONE, NF},
+        {"\"usr//x\"", "/usr/x", QPYBAK_REASON_NONE, NF},
+        {"\"\\u002fusr\\u002f\\u002fx\"", "/usr/x", QPYBAK_REASON_NONE, NF},
+        /* "." components */
+        {"\"/usr/./x\"", "/usr/x", QPYBAK_REASON_NONE, NF},
+        {"\"/usr/././x\"", "/usr/x", QPYBAK_REASON_NONE, NF},
+        {"\"/./usr/x\"", "/usr/x", QPYBAK_REASON_NONE, NF},
+        {"\"./usr/x\"", "/usr/x", QPYBAK_REASON_NONE, NF},
+        {"\"././usr/./lib/./a.py\"", "/usr/lib/a.py", QPYBAK_REASON_NONE, NF},
+        {"\".//usr/.//x\"", "/usr/x", QPYBAK_REASON_NONE, NF},
+        {"\"/usr/a/./b/.//c\"", "/usr/a/b/c", QPYBAK_REASON_NONE, NF},
+        /* names that only look alike: as they are, no warning */
+        {"\"/usr/.x\"", "/usr/.x", QPYBAK_REASON_NONE, 0},
+        {"\"/usr/x.\"", "/usr/x.", QPYBAK_REASON_NONE, 0},
+        {"\"/usr/...\"", "/usr/...", QPYBAK_REASON_NONE, 0},
+        {"\"/usr/a/..b/c\"", "/usr/a/..b/c", QPYBAK_REASON_NONE, 0},
+        {"\"/usr/usr/x\"", "/usr/usr/x", QPYBAK_REASON_NONE, 0},
+        /* ".." is never resolved; nothing leaves /usr */
+        {"\"..\"", "..", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/usr/../x\"", "/usr/../x", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/usr/x/..\"", "/usr/x/..", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"usr/../bak/x\"", "/usr/../bak/x", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/usr/./../x\"", "/usr/../x", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/usr//../usr/x\"", "/usr/../usr/x", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"../usr/x\"", "../usr/x", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/../usr/x\"", "/../usr/x", QPYBAK_REASON_BAD_NAME, 0},
+        /* a folder: a trailing '/' (or "/.") */
+        {"\"/usr/x/\"", "/usr/x/", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/usr/x//\"", "/usr/x/", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"usr/x/\"", "/usr/x/", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/usr/x/.\"", "/usr/x/.", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/usr/x/./\"", "/usr/x/", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/usr/.\"", "/usr/.", QPYBAK_REASON_BAD_NAME, 0},
+        /* nothing after /usr */
+        {"\"/usr//\"", "/usr/", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/usr/./\"", "/usr/", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"usr/\"", "/usr/", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"usr\"", "usr", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/usr\"", "/usr", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"//usr\"", "/usr", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"//\"", "/", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/\"", "/", QPYBAK_REASON_BAD_NAME, 0},
+        {"\".\"", ".", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"./\"", "", QPYBAK_REASON_BAD_NAME, 0},
+        /* relative names other than usr/...: where they lead depends on
+         * the current folder */
+        {"\"t.txt\"", "t.txt", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"./t.txt\"", "t.txt", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"bak/x\"", "bak/x", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"bak//usr/x\"", "bak/usr/x", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"Usr/x\"", "Usr/x", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"usrx/y\"", "usrx/y", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/bak//usr/x\"", "/bak/usr/x", QPYBAK_REASON_BAD_NAME, 0},
+        /* a backslash is no separator */
+        {"\"usr\\\\x\"", "usr\\x", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/usr\\\\x\"", "/usr\\x", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"/usr/.\\\\x\"", "/usr/.\\x", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"usr/a\\\\b\"", "/usr/a\\b", QPYBAK_REASON_BAD_NAME, 0},
+        /* qpybak's own names, whatever the form */
+        {"\"/usr//checksum.json\"", "/usr/checksum.json", QPYBAK_REASON_RESERVED, 0},
+        {"\"usr/checksum.json\"", "/usr/checksum.json", QPYBAK_REASON_RESERVED, 0},
+        {"\"/usr/./Checksum.json\"", "/usr/Checksum.json", QPYBAK_REASON_RESERVED, 0},
+        {"\"usr/.qpybak//fota.json\"", "/usr/.qpybak/fota.json", QPYBAK_REASON_RESERVED, 0},
+        {"\"//usr//.updater/x\"", "/usr/.updater/x", QPYBAK_REASON_RESERVED, 0},
+        {"\"usr/./x.qpybak-tmp\"", "/usr/x.qpybak-tmp", QPYBAK_REASON_RESERVED, 0},
+        /* other faults are seen in the normal form */
+        {"\"usr/a\\u0001\"", "/usr/a\x01", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"usr//\xe4\xb8\xad\"", "/usr/\xe4\xb8\xad", QPYBAK_REASON_NONE, NF},
+        {"\"usr//\\u0080\"", "/usr/\xc2\x80", QPYBAK_REASON_BAD_NAME, 0},
+        {"\"usr//\\ud800\"", NULL, QPYBAK_REASON_BAD_NAME, 0},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_form_case(&cases[i], 0, __LINE__);
+#undef NF
+}
+
+/* The name limit applies to the normal form, held in the name buffer alone:
+ * a name whose text is longer than the buffer fits when its normal form
+ * does; "usr/..." gains a byte. */
+static void test_name_form_limits(void **state)
+{
+    static const size_t sizes[] = {2, 3, 8, 16, 64, 256};
+    static char json[2200], want[300];
+    size_t k, extra, len;
+
+    (void)state;
+    for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t size = sizes[k], max = size - 1;
+
+        for (len = 6; len <= max + 1 && len < sizeof want - 1; len++) {
+            struct form_case c;
+
+            /* the normal form: "/usr/" and len - 5 letters */
+            memcpy(want, "/usr/", 5);
+            memset(want + 5, 'n', len - 5);
+            want[len] = '\0';
+            for (extra = 0; extra <= 3 * size; extra += size / 2 + 1) {
+                size_t o = 0, i;
+
+                /* //usr/./././//nnn: `extra` bytes of '/' and "./" more */
+                json[o++] = '"';
+                json[o++] = '/';
+                for (i = 0; i < extra % 3; i++)
+                    json[o++] = '/';
+                memcpy(json + o, "usr/", 4);
+                o += 4;
+                for (i = 0; i < extra; i++) {
+                    memcpy(json + o, i % 2 ? "./" : "/", i % 2 ? 2 : 1);
+                    o += i % 2 ? 2 : 1;
+                }
+                memcpy(json + o, want + 5, len - 5);
+                o += len - 5;
+                json[o++] = '"';
+                json[o] = '\0';
+                c.json = json;
+                c.expected = len <= max ? want : NULL;
+                c.reason = len <= max ? QPYBAK_REASON_NONE : QPYBAK_REASON_NAME_TOO_LONG;
+                c.warnings = len <= max && o - 2 != len ? QPYBAK_WARN_NAME_FORM : 0;
+                check_form_case(&c, size, __LINE__);
+            }
+            /* relative: the normal form is one byte longer than the text */
+            snprintf(json, sizeof json, "\"%s\"", want + 1);
+            {
+                struct form_case r;
+
+                r.json = json;
+                r.expected = len <= max ? want : NULL;
+                r.reason = len <= max ? QPYBAK_REASON_NONE : QPYBAK_REASON_NAME_TOO_LONG;
+                r.warnings = len <= max ? QPYBAK_WARN_NAME_FORM : 0;
+                check_form_case(&r, size, __LINE__);
+            }
+        }
+    }
+    /* the byte that meets a full buffer is kept, whatever it is (a NUL
+     * too: a name never loses a byte to its normal form) */
+    {
+        static const struct form_case full[] = {
+            {"\"//usr/abcdefghi\\u0000\"", NULL, QPYBAK_REASON_BAD_NAME, 0},
+            {"\"//usr/abcdefghi\\u0000x\"", NULL, QPYBAK_REASON_NAME_TOO_LONG, 0},
+            {"\"//usr/abcdefghi/\"", "/usr/abcdefghi/", QPYBAK_REASON_BAD_NAME, 0},
+            {"\"//usr/abcdefghi.\"", "/usr/abcdefghi.", QPYBAK_REASON_NONE, QPYBAK_WARN_NAME_FORM},
+            {"\"//usr/abcdefgh//\"", "/usr/abcdefgh/", QPYBAK_REASON_BAD_NAME, 0},
+            {"\"//usr/abcdefg/.//x\"", "/usr/abcdefg/x", QPYBAK_REASON_NONE, QPYBAK_WARN_NAME_FORM},
+            {"\"//usr/abcdef/..x\"", "/usr/abcdef/..x", QPYBAK_REASON_NONE, QPYBAK_WARN_NAME_FORM},
+            {"\"//usr/abcdefg/../x\"", NULL, QPYBAK_REASON_NAME_TOO_LONG, 0},
+        };
+        size_t i;
+
+        for (i = 0; i < sizeof full / sizeof full[0]; i++) {
+            check_form_case(&full[i], 16, __LINE__);
+            if (full[i].reason == QPYBAK_REASON_BAD_NAME && full[i].expected == NULL) {
+                assert_int_equal(result_a.e[0].name_len, 15); /* the NUL is in it */
+                assert_int_equal(result_a.e[0].name[14], '\0');
+            }
+        }
+    }
+    /* the default limit: 255 bytes of normal form, from a text of 1000 */
+    {
+        struct form_case c;
+        size_t o = 0, i;
+
+        memcpy(want, "/usr/", 5);
+        memset(want + 5, 'q', 250);
+        want[255] = '\0';
+        json[o++] = '"';
+        for (i = 0; i < 370; i++) {
+            memcpy(json + o, "/.", 2);
+            o += 2;
+        }
+        memcpy(json + o, want, 255);
+        o += 255;
+        json[o++] = '"';
+        json[o] = '\0';
+        c.json = json;
+        c.expected = want;
+        c.reason = QPYBAK_REASON_NONE;
+        c.warnings = QPYBAK_WARN_NAME_FORM;
+        check_form_case(&c, 256, __LINE__);
+        json[o - 1] = 'q'; /* 256 bytes: too long */
+        json[o++] = '"';
+        json[o] = '\0';
+        c.expected = NULL;
+        c.reason = QPYBAK_REASON_NAME_TOO_LONG;
+        c.warnings = 0;
+        check_form_case(&c, 256, __LINE__);
+    }
+}
+
+/* crc32 with white space (space, tab, CR, LF) around its digits: int(text,
+ * 16) takes it, and so does qpybak; the text buffer holds the digits alone. */
+static void test_crc_spaces(void **state)
+{
+    static const struct {
+        const char *text;
+        uint32_t value;
+    } ok[] = {
+        {" 0x1a2b", 0x1a2b},
+        {"0x1a2b ", 0x1a2b},
+        {" 0x1a2b ", 0x1a2b},
+        {"\\t0x1a2b\\n", 0x1a2b},
+        {"\\r\\n1A2B\\r\\n", 0x1a2b},
+        {"\\u0020\\u0009 0xffffffff\\u000d\\u000a", 0xffffffffu},
+        {"                    0x1a2b3c4d                    ", 0x1a2b3c4du},
+        {" \\t \\n \\r 0 \\r \\n \\t ", 0},
+        {"  0X00C0FFEE", 0xc0ffee},
+    };
+    static const char *const bad[] = {
+        " ", "   ", "\\t", "\\r\\n", " 0x ", " 0x1 2 ", "0x 1", "0 x1", " 0x1a2b\\f",
+        "\\f0x1", "\\u000b0x1", "\\u00a00x1", "0x1\\u00a0", " 0x123456789 ", "  -0x1 ", " 0x1\\u0000",
+    };
+    char doc[512];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        struct parse *p;
+
+        snprintf(doc, sizeof doc,
+                 "[{\"name\": \"/usr/a\", \"crc32\": \"%s\"}, {\"name\": \"/usr/b\", \"crc32\": "
+                 "\"0x2\"}]",
+                 ok[i].text);
+        p = parse_str(doc);
+        RC(p, 0, 2);
+        if (p->e[0].invalid != QPYBAK_REASON_NONE || p->e[0].crc != ok[i].value ||
+            p->e[0].warnings != QPYBAK_WARN_CRC_SPACES)
+            fail_msg("crc32 \"%s\": reason %d crc 0x%08x warnings 0x%x, want valid 0x%08x with "
+                     "CRC_SPACES",
+                     ok[i].text, (int)p->e[0].invalid, (unsigned)p->e[0].crc, p->e[0].warnings,
+                     (unsigned)ok[i].value);
+        VALID(&p->e[1], "/usr/b", 2);
+        assert_int_equal(p->e[1].warnings, 0);
+        assert_int_equal(p->warnings, 0);
+    }
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct parse *p;
+
+        snprintf(doc, sizeof doc, "[{\"name\": \"/usr/a\", \"crc32\": \"%s\"}]", bad[i]);
+        p = parse_str(doc);
+        RC(p, 0, 1);
+        if (p->e[0].invalid != QPYBAK_REASON_BAD_CRC || p->e[0].warnings != 0)
+            fail_msg("crc32 \"%s\": reason %d (%s) warnings 0x%x, want BAD_CRC", bad[i],
+                     (int)p->e[0].invalid, qpybak_reason_text(p->e[0].invalid),
+                     p->e[0].warnings);
+    }
+    /* with a name form: both bits; crc32 given twice: invalid, no warning */
+    {
+        struct parse *p = parse_str("[{\"name\": \"usr/a\", \"crc32\": \" 0x5 \", \"size\": 3}]");
+
+        RC(p, 0, 1);
+        VALID_SIZE(&p->e[0], "/usr/a", 5, 3);
+        assert_int_equal(p->e[0].warnings, QPYBAK_WARN_NAME_FORM | QPYBAK_WARN_CRC_SPACES);
+        p = parse_str("[{\"name\": \"/usr/a\", \"crc32\": \" 0x5 \", \"crc32\": \"0x5\"}]");
+        RC(p, 0, 1);
+        assert_int_equal(p->e[0].invalid, QPYBAK_REASON_DUPLICATE_KEY);
+        assert_int_equal(p->e[0].warnings, 0);
+    }
+}
+
+static void check_trailing_at(const char *doc, size_t n, int line)
+{
+    parse_all_ways(doc, strlen(doc), 0, &result_a);
+    if (result_a.rc != 0 || result_a.n != n || result_a.warnings != QPYBAK_WARN_TRAILING_COMMA)
+        fail_msg("line %d: %s: rc %d with %zu entries, warnings 0x%x; want %zu entries and "
+                 "TRAILING_COMMA",
+                 line, doc, result_a.rc, result_a.n, result_a.warnings, n);
+}
+
+#define check_trailing(doc, n) check_trailing_at((doc), (n), __LINE__)
+
+/* One comma before the array's ']' or an entry's '}', as ujson reads it:
+ * a warning of the document.  Anything more stays corrupt. */
+static void test_trailing_commas(void **state)
+{
+    static const char *const corrupt[] = {
+        "[,]",
+        "[ , ]",
+        "[,{\"name\": \"/usr/a\", \"crc32\": \"1\"}]",
+        "[{\"name\": \"/usr/a\", \"crc32\": \"1\"},,]",
+        "[{\"name\": \"/usr/a\", \"crc32\": \"1\"}, ,]",
+        "[{\"name\": \"/usr/a\", \"crc32\": \"1\",,}]",
+        "[{\"name\": \"/usr/a\", \"crc32\": \"1\",,},]",
+        "[{,}]",
+        "[{,\"name\": \"/usr/a\", \"crc32\": \"1\"}]",
+        "[{\"name\" \"/usr/a\", \"crc32\": \"1\"}]",
+        "[{\"name\": \"/usr/a\" \"crc32\": \"1\"}]",
+        "[{\"name\": \"/usr/a\", \"crc32\": \"1\"} {\"name\": \"/usr/b\", \"crc32\": \"2\"}]",
+        "[{\"name\": \"/usr/a\", \"crc32\": \"1\", \"x\": [1,]}]",
+        "[{\"name\": \"/usr/a\", \"crc32\": \"1\", \"x\": {\"a\": 1,}}]",
+        "[[1,]]",
+        "[{\"name\": \"/usr/a\", \"crc32\": \"1\"},],",
+        "[{\"name\": \"/usr/a\", \"crc32\": \"1\"},]]",
+        "[{\"name\": \"/usr/a\", \"crc32\": \"1\"},",
+        "[{\"name\": \"/usr/a\", \"crc32\": \"1\",",
+        "[],",
+    };
+    struct parse *p;
+    size_t i;
+
+    (void)state;
+    check_trailing("[{\"name\": \"/usr/a\", \"crc32\": \"0x1\"},]", 1);
+    VALID(&result_a.e[0], "/usr/a", 1);
+    check_trailing("[{\"name\": \"/usr/a\", \"crc32\": \"0x1\",}]", 1);
+    VALID(&result_a.e[0], "/usr/a", 1);
+    check_trailing("[{\"name\": \"/usr/a\", \"crc32\": \"0x1\", \"size\": 4,},]", 1);
+    VALID_SIZE(&result_a.e[0], "/usr/a", 1, 4);
+    check_trailing("[\n{\"name\": \"/usr/a\", \"crc32\": \"0x1\"} ,\n"
+                   "{\"name\": \"/usr/b\", \"crc32\": \"0x2\" , }\n,\n]\n",
+                   2);
+    VALID(&result_a.e[0], "/usr/a", 1);
+    VALID(&result_a.e[1], "/usr/b", 2);
+    check_trailing("[{},]", 1);
+    assert_int_equal(result_a.e[0].invalid, QPYBAK_REASON_NO_NAME);
+    check_trailing("[1,]", 1);
+    assert_int_equal(result_a.e[0].invalid, QPYBAK_REASON_NOT_OBJECT);
+    check_trailing("[{\"x\": 1,}]", 1);
+    assert_int_equal(result_a.e[0].invalid, QPYBAK_REASON_NO_NAME);
+    check_trailing("\xef\xbb\xbf[{\"name\": \"usr/a\", \"crc32\": \" 1 \"},]", 1);
+    VALID(&result_a.e[0], "/usr/a", 1);
+    assert_int_equal(result_a.e[0].warnings, QPYBAK_WARN_NAME_FORM | QPYBAK_WARN_CRC_SPACES);
+    /* the warning belongs to the document; the entries have none */
+    assert_int_equal(result_a.e[0].warnings & QPYBAK_WARN_TRAILING_COMMA, 0);
+    /* without one: no warning */
+    p = parse_str(spec_example);
+    RC(p, 0, 2);
+    assert_int_equal(p->warnings, 0);
+    corrupt_failures = 0;
+    for (i = 0; i < sizeof corrupt / sizeof corrupt[0]; i++)
+        CORRUPT_STR(corrupt[i]);
+    assert_int_equal(corrupt_failures, 0);
+    /* cut anywhere, it is corrupt */
+    {
+        static const char doc[] = "[{\"name\": \"/usr/a\", \"crc32\": \"0x1\",},]";
+        size_t cut;
+
+        for (cut = 0; cut < sizeof doc - 1; cut++) {
+            parse_all_ways(doc, cut, 0, &result_a);
+            RC(&result_a, QPYBAK_ERR_CORRUPT, result_a.n);
+        }
+    }
 }
 
 /* ------------------------------------------------------- source errors */
@@ -1493,6 +1893,10 @@ int main(void)
         cmocka_unit_test(test_truncated_spec_example),
         cmocka_unit_test(test_bom),
         cmocka_unit_test(test_bom_only_at_start),
+        cmocka_unit_test(test_name_forms),
+        cmocka_unit_test(test_name_form_limits),
+        cmocka_unit_test(test_crc_spaces),
+        cmocka_unit_test(test_trailing_commas),
         cmocka_unit_test(test_source_error_passed_through),
         cmocka_unit_test(test_writer_spec_example),
         cmocka_unit_test(test_writer_empty),

@@ -4,7 +4,10 @@
  * qpybak_name_check: every rule of docs/format.md, "Device paths and
  * names" (prefix "/usr/", no empty,
  * "." or ".." component, no trailing '/', no backslash, no control
- * character, valid UTF-8, the length limit).
+ * character, valid UTF-8, the length limit).  The rule is strict: the
+ * forms QuecPython resolves to the same file ("usr/x", "//", "/./") are
+ * put in their normal form by the manifest reader, never by the check, so
+ * that pack refuses them and qpybak never writes one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +18,22 @@
 
 #include <cmocka.h>
 
-#include "qpybak.h"
+#include "qpybak_tools.h"
+
+struct doc_src {
+    const char *s;
+    size_t len, pos;
+};
+
+static int read_doc(void *ctx, void *buf, size_t len)
+{
+    struct doc_src *src = (struct doc_src *)ctx;
+    size_t n = src->len - src->pos < len ? src->len - src->pos : len;
+
+    memcpy(buf, src->s + src->pos, n);
+    src->pos += n;
+    return (int)n;
+}
 
 static void show(char *out, size_t cap, const char *s, size_t len)
 {
@@ -314,6 +332,67 @@ static void test_reserved_names(void **state)
     expect_len("/usr/a.qpybak-tmp", 16, 0, QPYBAK_REASON_NONE, __LINE__);
 }
 
+/* The one name a manifest entry gives, through the reader. */
+static void read_name(const char *json_name, char *out, size_t cap, enum qpybak_reason *why,
+                      unsigned *warnings)
+{
+    static char doc[600];
+    struct qpybak_reader r;
+    struct qpybak_entry e;
+    struct doc_src src;
+    uint8_t chunk[64];
+    char name[256];
+
+    snprintf(doc, sizeof doc, "[{\"name\": \"%s\", \"crc32\": \"0x1\"}]", json_name);
+    src.s = doc;
+    src.len = strlen(doc);
+    src.pos = 0;
+    qpybak_reader_init(&r, read_doc, &src, chunk, sizeof chunk, name, sizeof name);
+    assert_int_equal(qpybak_reader_next(&r, &e), 1);
+    assert_non_null(e.name);
+    snprintf(out, cap, "%.*s", (int)e.name_len, e.name);
+    *why = e.invalid;
+    *warnings = e.warnings;
+    assert_int_equal(qpybak_reader_next(&r, &e), 0);
+}
+
+/* The forms QuecPython resolves: refused by the check (pack's rule), read
+ * by the manifest reader as the normal name, which the check passes. */
+static void test_reader_forms(void **state)
+{
+    static const char *const forms[][2] = {
+        {"usr/t.txt", "/usr/t.txt"},       {"/usr//t.txt", "/usr/t.txt"},
+        {"//usr/t.txt", "/usr/t.txt"},     {"/usr/./t.txt", "/usr/t.txt"},
+        {"./usr/t.txt", "/usr/t.txt"},     {"usr//lib/./a.py", "/usr/lib/a.py"},
+        {"/./usr///lib/a.py", "/usr/lib/a.py"},
+    };
+    static const char *const refused[] = {
+        "..", "/usr/../x", "usr/../bak/x", "/usr/x/", "t.txt", "//", "/usr//", "/usr/x/.",
+        "bak/x", "usr\\\\x", "/usr/./../x",
+    };
+    enum qpybak_reason why;
+    unsigned warnings;
+    char got[300];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        BAD(forms[i][0]);
+        VALID(forms[i][1]);
+        read_name(forms[i][0], got, sizeof got, &why, &warnings);
+        if (why != QPYBAK_REASON_NONE || strcmp(got, forms[i][1]) != 0 ||
+            warnings != QPYBAK_WARN_NAME_FORM)
+            fail_msg("%s read as \"%s\" (%s, warnings 0x%x), want \"%s\"", forms[i][0], got,
+                     qpybak_reason_text(why), warnings, forms[i][1]);
+    }
+    for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        read_name(refused[i], got, sizeof got, &why, &warnings);
+        if (why != QPYBAK_REASON_BAD_NAME || warnings != 0)
+            fail_msg("%s read as \"%s\" (%s, warnings 0x%x), want invalid", refused[i], got,
+                     qpybak_reason_text(why), warnings);
+    }
+}
+
 static void test_null_name(void **state)
 {
     (void)state;
@@ -333,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_length_limit),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_reserved_names),
+        cmocka_unit_test(test_reader_forms),
         cmocka_unit_test(test_null_name),
     };
 
