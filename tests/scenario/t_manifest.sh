@@ -262,4 +262,97 @@ PYEOF
     assert_json "$OUT" 'd["counts"]["ok"] == 6' "counts"
 }
 
+# A manifest in the forms QuecPython reads the same way and qpybak never
+# writes: names its VFS resolves to the same file (usr/x, //, /./), crc32
+# with white space around it, trailing commas (docs/format.md, "QuecPython
+# compatibility").  Files are checked under their normal names, damage is
+# restored, each form is warned about, and boot's rewrite leaves only
+# normal forms.
+forms_device() {
+    pack_factory
+    say "a user manifest with usr/x, //, /./ names, ' 0x1a2b ' crcs and trailing commas"
+    pyh "$APP" "$USR/checksum.json" <<'PYEOF'
+import sys, zlib, os
+app, out = sys.argv[1], sys.argv[2]
+def c(n): return zlib.crc32(open(os.path.join(app, n), "rb").read(), 0xFFFFFFFF)
+edited = zlib.crc32(b'{"apn": "edited"}\n', 0xFFFFFFFF)  # an edit calc recorded once
+txt = ('[{"name": "usr/main.py", "crc32": " 0x%x "},\n'
+       ' {"name": "/usr//apn_cfg.json", "crc32": "\\t0x%08x\\r\\n",},\n'
+       ' {"name": "/usr/./system_config.json", "crc32": "0x%x"},\n'
+       ' {"name": "./usr/usr_cfg.json", "crc32": "0x%x"},\n'
+       ' {"name": "//usr/lib/./util.py", "crc32": "0x%x"},\n'
+       ' {"name": "/usr/lib/net.py", "crc32": "0x%08x"},\n'
+       ' {"name": "usr/../bak/usr/main.py", "crc32": "0x%x"},\n'
+       ']\n' % (c("main.py"), edited, c("system_config.json"), c("usr_cfg.json"),
+                c("lib/util.py"), c("lib/net.py"), c("main.py")))
+open(out, "w").write(txt)
+PYEOF
+    rm -rf "$USR/.qpybak"
+    rm "$USR/apn_cfg.json"
+    printf 'damaged\n' >"$USR/main.py"
+    cp "$USR/checksum.json" "$T/forms.json"
+}
+
+case_quecpython_forms() {
+    forms_device
+    save_state before
+    status --json
+    assert_exit 1 "status"
+    assert_state_unchanged before "status"
+    assert_json "$OUT" 'd["counts"]["ok"] == 4 and d["counts"]["invalid"] == 1' "status counts"
+    assert_json "$OUT" 'st("/usr/main.py") == "modified" and st("/usr/apn_cfg.json") == "missing"' "damage found under normal names"
+    assert_json "$OUT" 'st("/usr/system_config.json") == "ok" and st("/usr/usr_cfg.json") == "ok" and st("/usr/lib/util.py") == "ok"' "files checked under normal names"
+    assert_json "$OUT" 'st("/usr/../bak/usr/main.py") == "invalid"' ".. stays invalid"
+    assert_json "$OUT" '"trailing comma in a manifest" in d["warnings"]' "the trailing comma's warning"
+    status
+    assert_exit 1 "status (human)"
+    assert_contains "$OUT" '^warning +trailing comma in a manifest' "the trailing comma's line"
+
+    say "boot restores the damaged files from their factory copies, named in normal form"
+    boot --json
+    assert_exit 1 "boot (an invalid entry is left)"
+    assert_json "$OUT" 'st("/usr/main.py") == "restored" and st("/usr/apn_cfg.json") == "restored"' "restored"
+    assert_json "$OUT" 'd["counts"]["restored"] == 2 and d["counts"]["invalid"] == 1 and d["counts"]["ok"] == 4' "boot counts"
+    assert_file_eq "$USR/main.py" "$APP/main.py" "main.py restored"
+    assert_file_eq "$USR/apn_cfg.json" "$APP/apn_cfg.json" "apn_cfg.json restored"
+    assert_absent "$D/bak/bak" "anything made from usr/../bak"
+    assert_json "$USR/.qpybak/boot.json" '"trailing comma in a manifest" in d["warnings"]' "boot.json: the trailing comma"
+
+    say "the restore of a recorded edit rewrote the manifest: normal forms only"
+    assert_json "$OUT" 'd["manifest_written"] is True' "manifest rewritten"
+    pyh "$USR/checksum.json" <<'PYEOF' || fail "the rewritten manifest: $(cat "$USR/checksum.json")"
+import json, re, sys
+text = open(sys.argv[1]).read()
+d = json.loads(text)                     # strict JSON: no trailing comma
+names = [e["name"] for e in d]
+assert names == ["/usr/main.py", "/usr/apn_cfg.json", "/usr/system_config.json",
+                 "/usr/usr_cfg.json", "/usr/lib/util.py", "/usr/lib/net.py"], names
+assert all(re.fullmatch(r"0x[0-9a-f]{8}", e["crc32"]) for e in d), text
+assert ",]" not in re.sub(r"\s", "", text) and ",}" not in re.sub(r"\s", "", text), text
+PYEOF
+    assert_file_eq "$USR/checksum.json" "$USR/.qpybak/checksum.json" "primary and shadow"
+    status
+    assert_exit 0 "status after boot"
+    assert_not_contains "$OUT" '^warning' "no warning left"
+}
+
+# Each entry read in a tolerated form says so: in --json and boot.json (its
+# "warnings"), and as a "warning" line of the human output.
+case_quecpython_forms_warned() {
+    forms_device
+    status --json
+    assert_exit 1 "status"
+    assert_json "$OUT" '"white space around crc32" in entry("/usr/main.py")["warnings"]' "main.py: crc spaces"
+    assert_json "$OUT" 'any("normalised" in w for w in entry("/usr/main.py")["warnings"])' "main.py: name form"
+    assert_json "$OUT" 'any("normalised" in w for w in entry("/usr/lib/util.py")["warnings"])' "util.py: name form"
+    assert_json "$OUT" '"warnings" not in entry("/usr/lib/net.py")' "net.py: in qpybak's form"
+    status
+    assert_exit 1 "status (human)"
+    assert_contains "$OUT" '^warning +/usr/system_config.json: name in a form QuecPython resolves' "a name form's line"
+    assert_contains "$OUT" '^warning +/usr/apn_cfg.json: white space around crc32' "a crc32's line"
+    boot --json
+    assert_exit 1 "boot (an invalid entry is left)"
+    assert_json "$USR/.qpybak/boot.json" 'any("normalised" in w for w in entry("/usr/apn_cfg.json")["warnings"])' "boot.json: a name form"
+}
+
 run_case
