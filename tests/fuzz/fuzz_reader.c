@@ -23,9 +23,11 @@
  *   input (compared with a whole-buffer reading);
  * - a failing source never yields 0 (a "well-formed end");
  * - against the reference parser (json_ref.c, written from docs/format.md
- *   and RFC 8259): a document that is valid JSON, an array, and nested less
- *   than 66 deep ends with 0 and has exactly the reference's entries, valid
- *   ones with the same name, crc32 and size; an invalid or too-deep
+ *   and RFC 8259): a document that is valid JSON (or has a trailing comma
+ *   where a manifest may), an array, and nested less than 66 deep ends with
+ *   0 and has exactly the reference's entries, valid ones with the same
+ *   name (in its normal form), crc32, size and warnings, and the document's
+ *   warning exactly when it had a trailing comma; an invalid or too-deep
  *   document ends with QPYBAK_ERR_CORRUPT.
  */
 #include <stdbool.h>
@@ -37,6 +39,7 @@
 
 struct rec {
     int result;
+    unsigned warnings; /* the reader's, at the end */
     size_t n;
     struct {
         bool has_name;
@@ -45,6 +48,7 @@ struct rec {
         bool has_size;
         enum qpybak_reason invalid;
         uint32_t name_hash;
+        unsigned warnings;
     } e[MAX_ENTRIES_RECORDED];
 };
 
@@ -115,6 +119,10 @@ static void read_all(const uint8_t *doc, size_t len, size_t chunk_size, size_t n
                      x->crc);
             FZ_CHECK(x->has_size == e.has_size && (!x->has_size || x->size == e.size),
                      "entry %u: size differs from the reference", e.index);
+            FZ_CHECK(e.warnings == ((x->name_form ? QPYBAK_WARN_NAME_FORM : 0u) |
+                                    (x->crc_spaces ? QPYBAK_WARN_CRC_SPACES : 0u)),
+                     "entry %u: warnings 0x%x, reference name form %d crc spaces %d", e.index,
+                     e.warnings, x->name_form, x->crc_spaces);
         }
         if (ref && ref->syntax_ok && ref->top == '[' && ref->max_depth <= 65 && !end_error &&
             e.index < ref->n_entries && ref->entries[e.index].valid)
@@ -130,11 +138,13 @@ static void read_all(const uint8_t *doc, size_t len, size_t chunk_size, size_t n
             out->e[out->n].size = e.has_size ? e.size : 0;
             out->e[out->n].has_size = e.has_size;
             out->e[out->n].invalid = e.invalid;
+            out->e[out->n].warnings = e.warnings;
         }
         out->n++;
     }
     FZ_CHECK(ret <= 0, "reader returned %d", ret);
     out->result = ret;
+    out->warnings = r.warnings;
     /* The end is sticky. */
     FZ_CHECK(qpybak_reader_next(&r, &e) == ret, "a second call after the end differs");
     if (end_error)
@@ -172,6 +182,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_CHECK(rec_a.result == rec_b.result, "result %d whole, %d in chunks of %zu",
                  rec_a.result, rec_b.result, chunk_size);
         FZ_CHECK(rec_a.n == rec_b.n, "%zu entries whole, %zu in chunks", rec_a.n, rec_b.n);
+        FZ_CHECK(rec_a.warnings == rec_b.warnings, "warnings 0x%x whole, 0x%x in chunks",
+                 rec_a.warnings, rec_b.warnings);
     } else {
         FZ_CHECK(rec_b.n <= rec_a.n, "a failing source gave more entries");
         FZ_CHECK(rec_b.result == QPYBAK_ERR_IO || rec_b.result == QPYBAK_ERR_CORRUPT,
@@ -186,6 +198,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_CHECK(rec_a.result == 0, "valid manifest (depth %d) read as error %d", ref.max_depth,
                  rec_a.result);
         FZ_CHECK(rec_a.n == ref.n_entries, "%zu entries, reference %zu", rec_a.n, ref.n_entries);
+        FZ_CHECK(rec_a.warnings == (ref.trailing_comma ? QPYBAK_WARN_TRAILING_COMMA : 0u),
+                 "document warnings 0x%x, reference trailing comma %d", rec_a.warnings,
+                 ref.trailing_comma);
     }
     if (!ref.syntax_ok || ref.top != '[' || ref.max_depth >= 67)
         FZ_CHECK(rec_a.result == QPYBAK_ERR_CORRUPT,

@@ -466,6 +466,57 @@ static bool crc_text(const uint8_t *s, size_t len, uint32_t *crc)
     return true;
 }
 
+/* docs/format.md, "Names in a form QuecPython resolves": split at '/',
+ * leave out the empty and "." components but the last one, join again
+ * (absolute stays absolute); "usr/..." gains a leading '/'.  out holds
+ * len + 1 bytes. */
+size_t ref_name_normal(const uint8_t *in, size_t len, uint8_t *out)
+{
+    size_t o = 0, start = 0, i;
+    bool absolute = len > 0 && in[0] == '/', first = true;
+
+    if (absolute) {
+        out[o++] = '/';
+        start = 1;
+    }
+    for (i = start; i <= len; i++) {
+        size_t clen;
+
+        if (i < len && in[i] != '/')
+            continue;
+        clen = i - start;
+        if (i < len && (clen == 0 || (clen == 1 && in[start] == '.'))) {
+            start = i + 1; /* not the last component: left out */
+            continue;
+        }
+        if (!first)
+            out[o++] = '/';
+        memcpy(out + o, in + start, clen);
+        o += clen;
+        first = false;
+        start = i + 1;
+    }
+    if (!absolute && o >= 4 && memcmp(out, "usr/", 4) == 0) {
+        memmove(out + 1, out, o);
+        out[0] = '/';
+        o++;
+    }
+    return o;
+}
+
+/* crc32's text without the space, tab, CR and LF around it. */
+static bool crc_trimmed(const uint8_t *s, size_t len, uint32_t *crc)
+{
+    while (len > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n')) {
+        s++;
+        len--;
+    }
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' ||
+                       s[len - 1] == '\n'))
+        len--;
+    return crc_text(s, len, crc);
+}
+
 /* One element of the top-level array, at depth 1. */
 static bool element(struct p *p, struct jref_entry *e)
 {
@@ -510,18 +561,29 @@ static bool element(struct p *p, struct jref_entry *e)
         switch (key) {
         case NAME:
             names++;
-            name_ok = v.kind == K_STRING && v.text_ok &&
-                      ref_name_check(p->scratch, v.str_len, p->name_max) == QPYBAK_REASON_NONE;
-            if (name_ok) {
-                memcpy(p->names + p->names_used, p->scratch, v.str_len);
-                e->name = p->names + p->names_used;
-                e->name_len = v.str_len;
-                p->names_used += v.str_len;
+            name_ok = false;
+            if (v.kind == K_STRING && v.text_ok) {
+                /* in its normal form (the text is in scratch; names has
+                 * room for it and one byte more) */
+                size_t nl = ref_name_normal(p->scratch, v.str_len, p->names + p->names_used);
+
+                name_ok = ref_name_check(p->names + p->names_used, nl, p->name_max) ==
+                          QPYBAK_REASON_NONE;
+                e->name_form = nl != v.str_len ||
+                               memcmp(p->names + p->names_used, p->scratch, nl) != 0;
+                if (name_ok) {
+                    e->name = p->names + p->names_used;
+                    e->name_len = nl;
+                    p->names_used += nl;
+                }
             }
             break;
         case CRC:
             crcs++;
-            crc_ok = v.kind == K_STRING && v.text_ok && crc_text(p->scratch, v.str_len, &e->crc);
+            crc_ok = v.kind == K_STRING && v.text_ok && crc_trimmed(p->scratch, v.str_len, &e->crc);
+            e->crc_spaces = crc_ok && !crc_text(p->scratch, v.str_len, &e->crc);
+            if (crc_ok)
+                crc_trimmed(p->scratch, v.str_len, &e->crc);
             break;
         case SIZE:
             sizes++;
@@ -548,6 +610,12 @@ static bool element(struct p *p, struct jref_entry *e)
             return false;
         if (p->s[p->i] == ',') {
             p->i++;
+            ws(p);
+            if (p->i < p->n && p->s[p->i] == '}') {
+                p->i++; /* one trailing comma */
+                p->doc->trailing_comma = true;
+                break;
+            }
             continue;
         }
         if (p->s[p->i] == '}') {
@@ -575,7 +643,7 @@ void jref_parse(const uint8_t *data, size_t len, bool allow_bom, size_t name_max
     p.doc = doc;
     p.name_max = name_max;
     p.scratch = (uint8_t *)malloc(len + 4);
-    p.names = (uint8_t *)malloc(len + 4);
+    p.names = (uint8_t *)malloc(len + 4 + len / 2); /* normal forms: a byte more each */
     doc->entries = (struct jref_entry *)calloc(len + 1, sizeof *doc->entries);
     if (!p.scratch || !p.names || !doc->entries)
         abort();
@@ -604,6 +672,13 @@ void jref_parse(const uint8_t *data, size_t len, bool allow_bom, size_t name_max
                 ws(&p);
                 if (p.i < p.n && p.s[p.i] == ',') {
                     p.i++;
+                    ws(&p);
+                    if (p.i < p.n && p.s[p.i] == ']') {
+                        p.i++; /* one trailing comma */
+                        doc->trailing_comma = true;
+                        ok = true;
+                        break;
+                    }
                     continue;
                 }
                 ok = p.i < p.n && p.s[p.i] == ']';
@@ -632,11 +707,10 @@ void jref_parse(const uint8_t *data, size_t len, bool allow_bom, size_t name_max
                 }
                 enable = tok && kl == 6 && memcmp(p.scratch, "enable", 6) == 0;
                 ws(&p);
-                if (p.i >= p.n || p.s[p.i] != ':') {
-                    ok = false;
-                    break;
-                }
-                p.i++;
+                if (p.i < p.n && p.s[p.i] == ':')
+                    p.i++;
+                else
+                    doc->flag_form = true; /* no colon: ujson needs none */
                 if (!value(&p, &v)) {
                     ok = false;
                     break;
@@ -645,11 +719,22 @@ void jref_parse(const uint8_t *data, size_t len, bool allow_bom, size_t name_max
                     doc->enable_count++;
                     doc->enable_type_ok =
                         v.kind == K_NUMBER || v.kind == K_TRUE || v.kind == K_FALSE;
-                    doc->enable_on = (v.kind == K_NUMBER && v.num.nonzero) || v.kind == K_TRUE;
+                    if (!doc->enable_type_ok || doc->enable_count > 1)
+                        doc->flag_form = true;
+                    /* Python's enable != 0: only false and a zero number */
+                    doc->enable_on =
+                        !(v.kind == K_FALSE || (v.kind == K_NUMBER && !v.num.nonzero));
                 }
                 ws(&p);
                 if (p.i < p.n && p.s[p.i] == ',') {
                     p.i++;
+                    ws(&p);
+                    if (p.i < p.n && p.s[p.i] == '}') {
+                        p.i++; /* one trailing comma */
+                        doc->flag_form = true;
+                        ok = true;
+                        break;
+                    }
                     continue;
                 }
                 ok = p.i < p.n && p.s[p.i] == '}';
@@ -674,4 +759,190 @@ void jref_free(struct jref_doc *doc)
     free(doc->entries);
     doc->storage = NULL;
     doc->entries = NULL;
+}
+
+/* ------------------------------------------------------ QuecPython */
+
+/*
+ * A model of what QuecPython's flag check does with the text it read:
+ * ujson.loads(text)['enable'] != 0, any exception meaning off.  Written
+ * from MicroPython's documented ujson behaviour, not from its code: one
+ * pass, no recursion; ',' and ':' are white space; '}' and ']' close
+ * whatever is open; a dict takes its items as key, value, key, value (one
+ * pending key for all levels); the first value is the document, and a
+ * container that is still open at the end of the text is fine if it is the
+ * outermost one; after the document only white space (space and \t-\r);
+ * a NUL byte ends the text.
+ */
+enum uj { UJ_OFF = 0, UJ_ON = 1, UJ_UNKNOWN = -1 };
+
+/* A number's text as ujson gathers it (a first '-' or digit, then any of
+ * 0-9 + - . e E): on, off or unknown - the shapes Python's int() and
+ * float() take for sure, the rest unknown (they may raise: off). */
+static int uj_number(const uint8_t *t, size_t n)
+{
+    size_t i = 0, digits = 0;
+    bool nonzero = false;
+
+    if (i < n && (t[i] == '-' || t[i] == '+'))
+        i++;
+    while (i < n && t[i] >= '0' && t[i] <= '9') {
+        nonzero |= t[i] != '0';
+        digits++;
+        i++;
+    }
+    if (i < n && t[i] == '.') {
+        i++;
+        while (i < n && t[i] >= '0' && t[i] <= '9') {
+            nonzero |= t[i] != '0';
+            digits++;
+            i++;
+        }
+    }
+    if (digits == 0)
+        return UJ_UNKNOWN;
+    if (i != n)
+        return UJ_UNKNOWN; /* an exponent (0.0 or inf?), a sign inside... */
+    return nonzero ? UJ_ON : UJ_OFF;
+}
+
+int ref_ujson_flag(const uint8_t *s, size_t n)
+{
+    enum { NONE, LIST, DICT } stack[70];
+    int depth = 0, top = NONE, enable = UJ_OFF;
+    bool started = false, key_pending = false, key_is_enable = false, have_enable = false;
+    size_t i = 0, k;
+
+    for (k = 0; k < n; k++)
+        if (s[k] == 0)
+            n = k; /* the end of the text */
+    for (;;) {
+        uint8_t c;
+        int value = UJ_UNKNOWN; /* the value just read: its truth */
+        bool is_enable_str = false, opens = false;
+
+        if (i >= n) {
+            /* the end: fine inside the outermost container only */
+            if (!started || depth > 1)
+                return UJ_OFF;
+            break;
+        }
+        c = s[i++];
+        if (c == ',' || c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            continue;
+        if (c == '}' || c == ']') {
+            if (!started || depth == 0)
+                return UJ_OFF; /* nothing open */
+            if (depth == 1) {
+                depth = 0;
+                break; /* the document */
+            }
+            depth--;
+            continue;
+        }
+        if (c == 'n' || c == 't' || c == 'f') {
+            const char *w = c == 'n' ? "null" : c == 't' ? "true" : "false";
+            size_t wl = strlen(w);
+
+            if (n - (i - 1) < wl || memcmp(s + i - 1, w, wl) != 0)
+                return UJ_OFF;
+            i += wl - 1;
+            value = c == 'f' ? UJ_OFF : UJ_ON;
+        } else if (c == '"') {
+            /* the text, decoded as far as telling "enable" needs */
+            uint8_t text[8];
+            size_t tl = 0;
+            bool odd = false;
+
+            for (;;) {
+                uint8_t d;
+
+                if (i >= n)
+                    return UJ_OFF; /* unterminated */
+                d = s[i++];
+                if (d == '"')
+                    break;
+                if (d == '\\') {
+                    if (i >= n)
+                        return UJ_OFF;
+                    d = s[i++];
+                    if (d == 'u') {
+                        uint32_t v = 0;
+                        int h, q;
+
+                        for (q = 0; q < 4; q++) {
+                            if (i >= n)
+                                return UJ_OFF;
+                            h = hexv(s[i++]);
+                            if (h < 0)
+                                odd = true; /* ujson does not check */
+                            v = v << 4 | (uint32_t)(h < 0 ? 0 : h);
+                        }
+                        d = v < 0x80 ? (uint8_t)v : 0xFF; /* not in "enable" */
+                    } else if (d == 'b' || d == 'f' || d == 'n' || d == 'r' || d == 't') {
+                        d = 1; /* a control character: not in "enable" */
+                    }
+                    /* any other escaped byte stands for itself */
+                }
+                if (tl < sizeof text)
+                    text[tl] = d;
+                tl++;
+            }
+            if (odd)
+                return UJ_UNKNOWN;
+            is_enable_str = tl == 6 && memcmp(text, "enable", 6) == 0;
+            value = UJ_ON; /* a string is != 0 */
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t st = i - 1;
+
+            while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '-' ||
+                             s[i] == '.' || s[i] == 'e' || s[i] == 'E'))
+                i++;
+            value = uj_number(s + st, i - st);
+            if (value == UJ_UNKNOWN)
+                return UJ_UNKNOWN;
+        } else if (c == '[' || c == '{') {
+            opens = true;
+            value = UJ_ON; /* a container is != 0 */
+        } else {
+            return UJ_OFF; /* anything else: a syntax error */
+        }
+
+        /* the value just read */
+        if (!started) {
+            started = true;
+            top = c == '{' ? DICT : c == '[' ? LIST : NONE;
+            if (!opens)
+                break; /* a scalar document */
+            stack[depth++] = top == DICT ? DICT : LIST;
+            continue;
+        }
+        if (stack[depth - 1] == DICT) {
+            if (!key_pending) {
+                if (opens)
+                    return UJ_OFF; /* a container for a key */
+                key_pending = true;
+                key_is_enable = is_enable_str;
+            } else {
+                if (depth == 1 && key_is_enable) {
+                    have_enable = true;
+                    enable = value;
+                }
+                key_pending = false;
+            }
+        }
+        if (opens) {
+            if (depth == (int)(sizeof stack / sizeof stack[0]))
+                return UJ_UNKNOWN;
+            stack[depth++] = c == '{' ? DICT : LIST;
+        }
+    }
+    /* after the document: white space only */
+    while (i < n && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
+        i++;
+    if (i < n)
+        return UJ_OFF;
+    if (top != DICT || !have_enable)
+        return UJ_OFF; /* not a dict; no 'enable': an exception */
+    return enable;
 }

@@ -27,6 +27,8 @@ struct jref_entry {
     uint32_t crc;
     bool has_size;
     uint32_t size;
+    bool name_form;  /* the name was not in its normal form */
+    bool crc_spaces; /* crc32 had white space around it */
 };
 
 struct jref_doc {
@@ -36,10 +38,13 @@ struct jref_doc {
     /* manifest view (top == '['): one record per array element */
     size_t n_entries;
     struct jref_entry *entries;
+    bool trailing_comma; /* manifest view: one before a ']' or an entry's '}' */
     /* flag view (top == '{'): members named exactly "enable" */
     int enable_count;
-    bool enable_type_ok; /* a number or a boolean */
-    bool enable_on;      /* non-zero number or true */
+    bool enable_type_ok; /* the last one: a number or a boolean */
+    bool enable_on;      /* the last one: not false, not a zero number */
+    bool flag_form;      /* a missing colon, a trailing comma, enable twice
+                            or not a number or boolean */
     uint8_t *storage;    /* private: the decoded names */
 };
 
@@ -51,6 +56,18 @@ void jref_free(struct jref_doc *doc);
 
 /* docs/format.md, "Device paths and names", reserved names included. */
 enum qpybak_reason ref_name_check(const uint8_t *name, size_t len, size_t name_max);
+
+/* A name's normal form (docs/format.md, "Names in a form QuecPython
+ * resolves") into out (len + 1 bytes); its length. */
+size_t ref_name_normal(const uint8_t *in, size_t len, uint8_t *out);
+
+/* What QuecPython's own code decides for a flag whose first bytes (read(64))
+ * are s[0..n): ujson.loads(text)['enable'] != 0, any exception off - a
+ * model of MicroPython's ujson written from its documented behaviour (it
+ * takes ',' and ':' for white space, pairs no brackets, ends at a NUL byte,
+ * does not check that the last container closed).  1 on, 0 off, -1 where
+ * the model does not know (odd numbers, odd escapes). */
+int ref_ujson_flag(const uint8_t *s, size_t n);
 
 /* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
 bool ref_utf8_valid(const uint8_t *s, size_t len);

@@ -158,6 +158,11 @@ def manifest_docs():
         "empty": "",
         "ws_only": "  \n",
         "trailing_comma_array": '[{"name": "/usr/a", "crc32": "0x1"},]',
+        "quecpython_forms": '[{"name": "usr/t.txt", "crc32": " 0x1a2b "},'
+                            ' {"name": "/usr//a/./b", "crc32": "\\t1\\n",},'
+                            ' {"name": "//usr/../x", "crc32": "1"},]',
+        "name_form_long": '[{"name": "' + "/." * 200 + "/usr/" + "n" * 250 + '", "crc32": "1"}]',
+        "crc_spaces_long": '[{"name": "/usr/a", "crc32": "' + " " * 40 + "0x1" + " " * 40 + '"}]',
         "trailing_comma_object": '[{"name": "/usr/a", "crc32": "0x1",}]',
         "leading_comma": '[,{"name": "/usr/a", "crc32": "0x1"}]',
         "double_comma": '[{"name": "/usr/a", "crc32": "0x1"},,{"name": "/usr/b", "crc32": "0x2"}]',
@@ -278,6 +283,23 @@ def flag_docs():
         "large_5k": '{"enable": 1, "pad": "' + "p" * 5000 + '"}',
         "ws_padded_4096": '{"enable": 1}' + " " * (4096 - 13),
         "ws_padded_4097": '{"enable": 1}' + " " * (4097 - 13),
+        # ujson's forms, and where QuecPython's 64 bytes decide otherwise
+        "no_colon": '{"enable" 1}',
+        "trailing_comma_twice": '{"enable": 1,,}',
+        "dup_last_on": '{"enable": 0, "enable": 1}',
+        "string_zero": '{"enable": "0"}',
+        "string_empty": '{"enable": ""}',
+        "object": '{"enable": {}}',
+        "window_64": '{"enable": 1}' + " " * 51,
+        "window_65": '{"enable": 1}' + " " * 51 + "\n",
+        "window_65_cut_brace": '{"enable": 1, "pad": "' + "x" * 41 + '"}',
+        "window_cut_string": '{"enable": 1, "pad": "' + "x" * 60 + '"}',
+        "window_cut_between": '{"enable": 1,' + " " * 60 + '"x": 2}',
+        "window_garbage_after": '{"enable": 1}' + " " * 51 + "x",
+        "window_dup_after": '{"enable": 0,' + " " * 60 + '"enable": 1}',
+        "window_number": '{"enable":' + " " * 53 + "10}",
+        "nul_padding": b'{"enable": 1}' + b"\0" * 100,
+        "bom_off": "\ufeff" + '{"enable": 0}',
     }
 
 
