@@ -777,32 +777,53 @@ void jref_free(struct jref_doc *doc)
 enum uj { UJ_OFF = 0, UJ_ON = 1, UJ_UNKNOWN = -1 };
 
 /* A number's text as ujson gathers it (a first '-' or digit, then any of
- * 0-9 + - . e E): on, off or unknown - the shapes Python's int() and
- * float() take for sure, the rest unknown (they may raise: off). */
+ * 0-9 + - . e E).  Python's int() and float() take a JSON number for sure
+ * (huge ones too: a big integer, inf, 0.0): UJ_ON or UJ_OFF when its truth
+ * is plain, UJ_SURE when an exponent may take it to 0.0; any other text
+ * they may refuse (an exception: off) or not: UJ_UNKNOWN. */
+#define UJ_SURE 2
 static int uj_number(const uint8_t *t, size_t n)
 {
     size_t i = 0, digits = 0;
     bool nonzero = false;
 
-    if (i < n && (t[i] == '-' || t[i] == '+'))
+    if (i < n && t[i] == '-')
         i++;
     while (i < n && t[i] >= '0' && t[i] <= '9') {
         nonzero |= t[i] != '0';
         digits++;
         i++;
     }
+    if (digits == 0)
+        return UJ_UNKNOWN;
     if (i < n && t[i] == '.') {
+        size_t frac = 0;
+
         i++;
         while (i < n && t[i] >= '0' && t[i] <= '9') {
             nonzero |= t[i] != '0';
-            digits++;
+            frac++;
             i++;
         }
+        if (frac == 0)
+            return UJ_UNKNOWN;
     }
-    if (digits == 0)
-        return UJ_UNKNOWN;
+    if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+        size_t exp = 0;
+
+        i++;
+        if (i < n && (t[i] == '+' || t[i] == '-'))
+            i++;
+        while (i < n && t[i] >= '0' && t[i] <= '9') {
+            exp++;
+            i++;
+        }
+        if (exp == 0 || i != n)
+            return UJ_UNKNOWN;
+        return nonzero ? UJ_SURE : UJ_OFF; /* 0e5 is 0.0; 1e-400 may be */
+    }
     if (i != n)
-        return UJ_UNKNOWN; /* an exponent (0.0 or inf?), a sign inside... */
+        return UJ_UNKNOWN; /* a sign inside, leading zeros... */
     return nonzero ? UJ_ON : UJ_OFF;
 }
 
@@ -900,7 +921,9 @@ int ref_ujson_flag(const uint8_t *s, size_t n)
                 i++;
             value = uj_number(s + st, i - st);
             if (value == UJ_UNKNOWN)
-                return UJ_UNKNOWN;
+                return UJ_UNKNOWN; /* it may raise */
+            if (value == UJ_SURE)
+                value = UJ_UNKNOWN; /* parsed; only its truth is unknown */
         } else if (c == '[' || c == '{') {
             opens = true;
             value = UJ_ON; /* a container is != 0 */
