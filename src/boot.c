@@ -374,6 +374,7 @@ NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
         ev.expected_size = e.size;
         ev.has_expected_size = e.has_size;
         ev.reason = e.invalid;
+        ev.warnings = e.warnings; /* a name or crc32 in a form QuecPython reads */
         /* settled only when it matters (check_file) */
         maybe_duplicate = e.invalid == QPYBAK_REASON_NONE && dedupe_note(c, &e);
         if (ev.reason == QPYBAK_REASON_NONE && mode == MODE_BOOT &&

@@ -11,7 +11,7 @@ plant_bait() {
     mkdir -p "$BAK/canary" "$BAK/x" "$USR/x.d"
     printf 'PWNED\n' >"$BAK/outside"              # /bak/usr/../outside
     printf 'PWNED\n' >"$BAK/canary/victim"        # /bak/usr/../canary/victim
-    printf 'PWNED\n' >"$BAK/usr/x"                # /bak/usr/./x, /bak/usr//x
+    printf 'PWNED\n' >"$BAK/usr/x"                # /bak/usr/x: /usr/x/, /usr/x/.
     printf 'PWNED\n' >"$BAK/usr/a\\b"             # a file literally named a\b
     printf 'PWNED\n' >"$BAK/x/y"
     printf 'PWNED\n' >"$T/bait"
@@ -41,10 +41,10 @@ hostile = [
     {"name": "/bak/x", "crc32": b},
     {"name": "/bak/x/y", "crc32": b},
     {"name": "main.py", "crc32": c(factory_main)},
-    {"name": "usr/main.py", "crc32": c(factory_main)},
+    {"name": "./main.py", "crc32": c(factory_main)},
     {"name": "/usr/a\\b", "crc32": b},
-    {"name": "/usr/./x", "crc32": b},
-    {"name": "/usr//x", "crc32": b},
+    {"name": "/usr/./../outside", "crc32": b},
+    {"name": "usr/../outside", "crc32": b},
     {"name": "/usr/x/", "crc32": b},
     {"name": "/usr/x/.", "crc32": b},
     {"name": "/usr/x.d/..", "crc32": b},
@@ -54,7 +54,7 @@ hostile = [
     {"name": "/usr/a\u0001b", "crc32": b},
     {"name": "/usr/a\nb", "crc32": b},
     {"name": "/usr/a\u007fb", "crc32": b},
-    {"name": "//usr/x", "crc32": b},
+    {"name": "//usr/../canary/victim", "crc32": b},
     {"name": "/usr/" + "x" * 300, "crc32": b},
 ]
 # interleave: hostile entries before, between and after the good ones
@@ -85,7 +85,7 @@ PYEOF
     assert_file_eq "$USR/main.py" "$T/main_edited" "the calc'd main.py (bare 'main.py' entry ignored)"
     say "canaries beside the roots, the backup partition and the other usr files untouched"
     assert_snapshot "$T/before" "$D" "$keep" "the device (canaries, bak, usr files but the restored one)"
-    assert_absent "$USR/x" "a file made from /usr/./x or /usr//x"
+    assert_absent "$USR/x" "a file made from /usr/x/ or /usr/x/."
     assert_absent "$USR/a\\b" "a file made from /usr/a\\b"
     grep -q canary "$D/canary/victim" || fail "canary overwritten"
     say "human output names them invalid"

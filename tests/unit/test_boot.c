@@ -1465,7 +1465,7 @@ static void test_flag_off(void **state)
         {"{\"enable\": 0}", QPYBAK_OFF_DISABLED},
         {"{\"enable\": false}", QPYBAK_OFF_DISABLED},
         {"{\"enable\": 0.0}", QPYBAK_OFF_DISABLED},
-        {"{\"enable\": \"1\"}", QPYBAK_OFF_MALFORMED},
+        {"{\"enable\": [1,]}", QPYBAK_OFF_MALFORMED},
         {"{\"enable\": 1", QPYBAK_OFF_MALFORMED},
         {"{}", QPYBAK_OFF_MALFORMED},
         {"", QPYBAK_OFF_MALFORMED},
