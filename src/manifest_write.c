@@ -30,18 +30,25 @@ static struct jout jout_of(struct qpybak_writer *w)
     return o;
 }
 
-int qpybak_writer_begin(struct qpybak_writer *w, qpybak_write_fn write, void *write_ctx)
+static int begin(struct qpybak_writer *w, qpybak_write_fn write, void *write_ctx,
+                 enum qpybak_form form)
 {
     struct jout o;
+    bool quecpython = form == QPYBAK_FORM_QUECPYTHON;
 
     w->write = write;
     w->write_ctx = write_ctx;
     w->count = 0;
     w->error = 0;
-    w->form = QPYBAK_FORM_QPYBAK;
+    w->form = quecpython ? QPYBAK_FORM_QUECPYTHON : QPYBAK_FORM_QPYBAK;
     o = jout_of(w);
-    jout_raw(&o, "[\n", 2);
+    jout_raw(&o, "[\n", quecpython ? 1 : 2);
     return w->error;
+}
+
+int qpybak_writer_begin(struct qpybak_writer *w, qpybak_write_fn write, void *write_ctx)
+{
+    return begin(w, write, write_ctx, QPYBAK_FORM_QPYBAK);
 }
 
 /* Only host tools call this (qpybak pack --format quecpython): the core
@@ -49,18 +56,7 @@ int qpybak_writer_begin(struct qpybak_writer *w, qpybak_write_fn write, void *wr
 int qpybak_writer_begin_form(struct qpybak_writer *w, qpybak_write_fn write, void *write_ctx,
                              enum qpybak_form form)
 {
-    struct jout o;
-
-    if (form != QPYBAK_FORM_QUECPYTHON)
-        return qpybak_writer_begin(w, write, write_ctx);
-    w->write = write;
-    w->write_ctx = write_ctx;
-    w->count = 0;
-    w->error = 0;
-    w->form = QPYBAK_FORM_QUECPYTHON;
-    o = jout_of(w);
-    jout_raw(&o, "[", 1);
-    return w->error;
+    return begin(w, write, write_ctx, form);
 }
 
 int qpybak_writer_entry(struct qpybak_writer *w, const char *name, size_t name_len,

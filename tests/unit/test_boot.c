@@ -189,10 +189,9 @@ static void manifest_of(struct mtext *m, const struct mentry *e, size_t n)
     assert_int_equal(qpybak_writer_end(&w), 0);
 }
 
-/* The factory manifest, with sizes (qpybak) or without (QuecPython). */
-static void factory_manifest(struct mtext *m, bool with_size)
+/* The factory entries, with sizes (qpybak) or without (QuecPython). */
+static void factory_entries(struct mentry e[N_FACTORY], bool with_size)
 {
-    struct mentry e[N_FACTORY];
     int i;
 
     for (i = 0; i < N_FACTORY; i++) {
@@ -201,6 +200,13 @@ static void factory_manifest(struct mtext *m, bool with_size)
         e[i].has_size = with_size;
         e[i].size = (uint32_t)factory[i].len;
     }
+}
+
+static void factory_manifest(struct mtext *m, bool with_size)
+{
+    struct mentry e[N_FACTORY];
+
+    factory_entries(e, with_size);
     manifest_of(m, e, N_FACTORY);
 }
 
@@ -1300,11 +1306,8 @@ static void user_entry_value(const char *name, uint32_t crc, bool has_size, uint
     struct mentry e[N_FACTORY];
     int i;
 
+    factory_entries(e, true);
     for (i = 0; i < N_FACTORY; i++) {
-        e[i].name = factory[i].name;
-        e[i].crc = crc_of(factory[i].data, factory[i].len);
-        e[i].has_size = true;
-        e[i].size = (uint32_t)factory[i].len;
         if (strcmp(e[i].name, name) == 0) {
             e[i].crc = crc;
             e[i].has_size = has_size;
@@ -1388,16 +1391,12 @@ static void test_stale_size_keeps_edit(void **state)
 static void user_first(int n, bool reverse)
 {
     static struct mtext m;
-    struct mentry e[N_FACTORY];
-    int i, k;
+    struct mentry all[N_FACTORY], e[N_FACTORY];
+    int i;
 
-    for (i = 0; i < n; i++) {
-        k = reverse ? n - 1 - i : i;
-        e[i].name = factory[k].name;
-        e[i].crc = crc_of(factory[k].data, factory[k].len);
-        e[i].has_size = true;
-        e[i].size = (uint32_t)factory[k].len;
-    }
+    factory_entries(all, true);
+    for (i = 0; i < n; i++)
+        e[i] = all[reverse ? n - 1 - i : i];
     manifest_of(&m, e, (size_t)n);
     put(PRIMARY, m.buf, m.len);
     put(SHADOW, m.buf, m.len);
