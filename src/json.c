@@ -262,7 +262,7 @@ int json_string(struct qpybak_reader *r, char *out, size_t cap, size_t *len, uns
     int follow = 0;    /* UTF-8 continuation bytes still expected */
     long high = -1;    /* a \u high surrogate waiting for its low half */
     uint8_t low = mode & JSON_STR_TRIM ? 0x21 : 0x20; /* a run's lowest byte */
-    uint32_t cp;
+    uint32_t cp, lead;
     int c, n;
 
     *len = 0;
@@ -322,9 +322,8 @@ int json_string(struct qpybak_reader *r, char *out, size_t cap, size_t *len, uns
             high = -1;
             /* cp as UTF-8: a lead byte, then n - 1 continuation bytes */
             n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-            put_byte(out, cap, len, flags,
-                     n == 1 ? (uint8_t)cp
-                            : (uint8_t)(((0xF0u << (4 - n)) & 0xFFu) | cp >> (6 * (n - 1))));
+            lead = n == 1 ? cp : ((0xF0u << (4 - n)) & 0xFFu) | cp >> (6 * (n - 1));
+            put_byte(out, cap, len, flags, (uint8_t)(lead & 0xFFu));
             while (--n > 0)
                 put_byte(out, cap, len, flags, (uint8_t)(0x80u | ((cp >> (6 * (n - 1))) & 0x3Fu)));
             continue;
