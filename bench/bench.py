@@ -8,7 +8,9 @@
 
 Sections (each writes OUT/<section>.csv; the report is OUT/latest.md):
   device     the device cost model: port calls and bytes of one boot (intact,
-             one file damaged) by work-buffer size (bench_cost)
+             one file damaged; the user manifest in the backup manifest's order
+             and shuffled) by work-buffer size, bytes read against what must be
+             read (bench_cost)
   crc        CRC-32 throughput, best of N (bench_crc)
   verify     10,000 x 4 KiB and 100 x 1 MiB tracked files, intact and 10 %
              damaged: qpybak status, rhash -c, cksfv -f, the I/O floor
@@ -36,8 +38,10 @@ the median wall time; peak RSS is ru_maxrss from wait4 (what /usr/bin/time
 import argparse
 import csv
 import datetime
+import json
 import os
 import platform
+import random
 import re
 import shlex
 import shutil
@@ -501,49 +505,90 @@ COST_FIELDS = ["opens", "reads", "read_bytes", "writes", "write_bytes", "syncs",
                "unrecoverable", "buffer", "us"]
 
 
+def must_read_bytes(usr, bak, tracked):
+    """What an intact boot cannot avoid reading: the tracked bytes, the user
+    manifest, its shadow, the backup manifest and the flag (measured in the
+    tree before the run)."""
+    return tracked + sum(os.path.getsize(p) for p in (
+        os.path.join(usr, "checksum.json"), os.path.join(usr, ".qpybak", "checksum.json"),
+        os.path.join(bak, "checksum.json"), os.path.join(bak, "backup_restore.json")))
+
+
+def shuffled_copy(ds):
+    """A copy of USR whose manifest and shadow (identical) list the entries
+    in a shuffled order, written in the form qpybak's writer emits (one
+    entry per line, docs/format.md "What writers emit"); /bak keeps the
+    packed order."""
+    shuf = ds["usr"] + "_shuffled"
+    shutil.rmtree(shuf, ignore_errors=True)
+    shutil.copytree(ds["usr"], shuf, symlinks=True)
+    with open(os.path.join(shuf, "checksum.json"), encoding="utf-8") as f:
+        entries = json.load(f)
+    random.Random(ds["count"] * 7919 + 1).shuffle(entries)
+    text = "[\n" + ",\n".join(json.dumps(e) for e in entries) + "\n]\n"
+    for p in (os.path.join(shuf, "checksum.json"), os.path.join(shuf, ".qpybak", "checksum.json")):
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(text)
+    return shuf
+
+
 def section_device(args, res):
     """What one boot asks of the storage, counted at the port, per work-
-    buffer size: the device cost model."""
+    buffer size: the device cost model.  Each set intact and with one file
+    damaged, the user manifest (and its shadow) in the backup manifest's
+    order and shuffled."""
     log("device cost model (port calls per boot)")
     cost = os.path.join(args.bench_bin, "bench_cost")
     if args.smoke:
-        sets = [("d100x4k", "100 x 4 KiB", 100, 4096)]
-        buffers = [0, 65536]
+        sets = [("d100x4k", "100 x 4 KiB", 100, 4096, True)]
+        buffers = [0, 4096]
     else:
-        sets = [("d100x4k", "100 x 4 KiB", 100, 4096), ("d1000x1k", "1,000 x 1 KiB", 1000, 1024)]
+        # (key, label, files, bytes each, with the damaged cases)
+        sets = [("d100x4k", "100 x 4 KiB", 100, 4096, True),
+                ("d1000x1k", "1,000 x 1 KiB", 1000, 1024, True),
+                ("d10000x1k", "10,000 x 1 KiB", 10000, 1024, False)]
         buffers = [0, 3072, 4096, 8192, 16384, 65536]
     rows = []
-    for key, label, count, size in sets:
+    for key, label, count, size, damaged in sets:
         ds = make_dataset(args, key, count, size)
         data = count * size
+        trees = [("same", ds["usr"]), ("shuffled", shuffled_copy(ds))]
+        cases = ["intact"] + (["1 file damaged"] if damaged else [])
         for buf in buffers:
-            for case in ("intact", "1 file damaged"):
-                usr = ds["usr"]
-                if case != "intact":
-                    usr = ds["usr"] + "_scratch"
-                    shutil.rmtree(usr, ignore_errors=True)
-                    shutil.copytree(ds["usr"], usr, symlinks=True)
-                    run([sys.executable, os.path.join(HERE, "mktree.py"), "--damage", usr,
-                         ds["list"], str(count)])
-                out = run([cost, "boot", usr, ds["bak"], str(buf)]).stdout.strip().split(",")
-                d = dict(zip(COST_FIELDS, (int(float(x)) for x in out)))
-                exp_restored = 0 if case == "intact" else 1
-                if d["entries"] != count or d["restored"] != exp_restored:
-                    raise SystemExit("bench: boot on %s (%s) gave %r" % (label, case, d))
-                if case == "intact" and (d["writes"] or d["renames"] or d["syncs"]):
-                    raise SystemExit("bench: an intact boot wrote to the storage: %r" % d)
-                rows.append([label, count, size, case, d["buffer"], d["opens"], d["reads"],
-                             d["read_bytes"], "%.3f" % (d["read_bytes"] / data), d["writes"],
-                             d["write_bytes"], d["syncs"], d["renames"], d["stats"],
-                             "%.1f" % (d["us"] / 1e3)])
-                log("  %-13s %-15s buffer %7d: %5d opens %7d reads %9d B read (x%.2f data), "
-                    "%d B written, %.1f ms" % (label, case, d["buffer"], d["opens"], d["reads"],
-                                               d["read_bytes"], d["read_bytes"] / data,
-                                               d["write_bytes"], d["us"] / 1e3))
+            for case in cases:
+                for order, src in trees:
+                    usr = src
+                    if case != "intact":
+                        usr = src + "_scratch"
+                        shutil.rmtree(usr, ignore_errors=True)
+                        shutil.copytree(src, usr, symlinks=True)
+                        run([sys.executable, os.path.join(HERE, "mktree.py"), "--damage", usr,
+                             ds["list"], str(count)])
+                    must = must_read_bytes(usr, ds["bak"], data)
+                    out = run([cost, "boot", usr, ds["bak"], str(buf)]).stdout.strip().split(",")
+                    d = dict(zip(COST_FIELDS, (int(float(x)) for x in out)))
+                    exp_restored = 0 if case == "intact" else 1
+                    if d["entries"] != count or d["restored"] != exp_restored:
+                        raise SystemExit("bench: boot on %s (%s, %s order) gave %r"
+                                         % (label, case, order, d))
+                    if case == "intact" and (d["writes"] or d["renames"] or d["syncs"]):
+                        # Reported (the target misses), not fatal: the table still shows it.
+                        log("  WARNING: an intact boot wrote to the storage: %r" % d)
+                    rows.append([label, count, size, case, order, d["buffer"], d["opens"],
+                                 d["reads"], d["read_bytes"], "%.3f" % (d["read_bytes"] / data),
+                                 must, "%.3f" % (d["read_bytes"] / must), d["writes"],
+                                 d["write_bytes"], d["syncs"], d["renames"], d["stats"],
+                                 "%.1f" % (d["us"] / 1e3)])
+                    log("  %-14s %-14s %-8s buffer %7d: %5d opens %7d reads %9d B read "
+                        "(x%.3f must-read, x%.3f data), %d B written, %.1f ms"
+                        % (label, case, order, d["buffer"], d["opens"], d["reads"],
+                           d["read_bytes"], d["read_bytes"] / must, d["read_bytes"] / data,
+                           d["write_bytes"], d["us"] / 1e3))
         if not args.keep:
             shutil.rmtree(ds["dir"])
-    header = ["set", "files", "file_bytes", "case", "buffer", "opens", "reads", "read_bytes",
-              "read_x_data", "writes", "write_bytes", "syncs", "renames", "stats", "host_ms"]
+    header = ["set", "files", "file_bytes", "case", "order", "buffer", "opens", "reads",
+              "read_bytes", "read_x_data", "must_read_bytes", "read_x_must", "writes",
+              "write_bytes", "syncs", "renames", "stats", "host_ms"]
     write_csv(os.path.join(args.out, "device.csv"), header, rows)
     res["device"] = [dict(zip(header, r)) for r in rows]
 
@@ -1371,20 +1416,44 @@ def build_report(args, res, info):
                                 ratio, int(s[(hi, "status")]["peak_rss_kib"]),
                                 int(s[(lo, "status")]["peak_rss_kib"]))))
     if "device" in res:
+        dev = res["device"]
+        bmin = min((int(r["buffer"]) for r in dev), default=0)
         L.append("**Device cost model**: one boot counted at the port (what the flash file "
-                 "system sees), by work-buffer size (0 = qpybak_buffer_min(), %s bytes on this "
-                 "64-bit host). Bytes read are also given as a multiple of the tracked data."
-                 % next((r["buffer"] for r in res["device"]), "?"))
+                 "system sees), by work-buffer size (the smallest, %d bytes, is "
+                 "qpybak_buffer_min() on this 64-bit host), with the user manifest and its "
+                 "shadow in the backup manifest's order (same) and shuffled. Bytes read are "
+                 "given as a multiple of what a boot must read (x must: the tracked bytes + "
+                 "/usr/checksum.json + its shadow /usr/.qpybak/checksum.json + "
+                 "/bak/checksum.json + /bak/backup_restore.json, measured in the tree before "
+                 "the run) and of the tracked data alone (x data)." % bmin)
         L.append("")
-        L.append("| files | boot | buffer B | opens | reads | bytes read (x data) | "
-                 "writes | bytes written | syncs | renames | host ms |")
-        L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for r in res["device"]:
-            L.append("| %s | %s | %s | %s | %s | %s (x%s) | %s | %s | %s | %s | %s |" % (
-                r["set"], r["case"], r["buffer"], r["opens"], r["reads"], r["read_bytes"],
-                r["read_x_data"], r["writes"], r["write_bytes"], r["syncs"], r["renames"],
-                r["host_ms"]))
+        L.append("| files | boot | order | buffer B | opens | reads | bytes read | x must | "
+                 "x data | writes | bytes written | syncs | renames | host ms |")
+        L.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in dev:
+            L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                r["set"], r["case"], r["order"], r["buffer"], r["opens"], r["reads"],
+                r["read_bytes"], r["read_x_must"], r["read_x_data"], r["writes"],
+                r["write_bytes"], r["syncs"], r["renames"], r["host_ms"]))
         L.append("")
+        # Issue 10 point 4, at the minimum buffer: an intact boot reads at
+        # most 1.1x what it must and writes nothing (1,000 and 10,000 files,
+        # either order); one damaged file of 1,000 reads at most 1.2x.
+        for r in dev:
+            if int(r["buffer"]) != bmin or (int(r["files"]) < 1000 and not args.smoke):
+                continue
+            x = float(r["read_bytes"]) / float(r["must_read_bytes"])
+            order = "in order" if r["order"] == "same" else "user manifest shuffled"
+            if r["case"] == "intact":
+                wrote = int(r["writes"]) + int(r["renames"]) + int(r["syncs"])
+                targets.append(("intact boot, %s, %s, minimum buffer: <= 1.1x must-read, "
+                                "0 writes" % (r["set"], order), x <= 1.1 and wrote == 0,
+                                "%.3fx (%s of %s B), %s writes" % (
+                                    x, r["read_bytes"], r["must_read_bytes"], r["writes"])))
+            elif int(r["files"]) == 1000 or args.smoke:
+                targets.append(("1 damaged of %s, %s, minimum buffer: <= 1.2x must-read"
+                                % (r["set"], order), x <= 1.2,
+                                "%.3fx (%s of %s B)" % (x, r["read_bytes"], r["must_read_bytes"])))
     if "lookups" in res:
         rows = res["lookups"]
         t = {(r["case"], r["build"]): float(r["median_s"]) for r in rows}
