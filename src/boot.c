@@ -126,6 +126,9 @@ static void repair_manifests(struct run *c)
     index_forget(c); /* a user manifest indexed before is replaced */
     switch (res->source) {
     case QPYBAK_SOURCE_PRIMARY:
+        if (res->shadow == QPYBAK_MANIFEST_STALE && !c->floor_proven)
+            break; /* after the checks: it may hold what a dropped entry
+                      recorded (floor.c, floor_recorded) */
         if (res->shadow != QPYBAK_MANIFEST_OK) {
             err = copy_file(&c->inst, PATH_PRIMARY, PATH_SHADOW);
             if (!err)
@@ -150,9 +153,6 @@ static void repair_manifests(struct run *c)
     }
     note_error(c, err, c->fail_path);
 }
-
-/* Does the entry hold the factory value, so that installing the factory
- * copy loses nothing the entry recorded? */
 
 /* Why a restore from the backup copy src failed, in the event: the copy
  * itself (missing, bad, unusable), or the user side (something in the way
@@ -421,6 +421,7 @@ NOINLINE static uint32_t check_floor(struct run *c, enum mode mode)
         mem_zero(&ev, sizeof ev);
         ev.name = f.name;
         ev.index = f.index; /* in the backup manifest */
+        floor_recorded(c, &f);
         ev.expected_crc = f.crc;
         ev.expected_size = f.size;
         ev.has_expected_size = f.has_size;
@@ -513,9 +514,18 @@ static void run_locked(struct run *c, enum mode mode)
     if (c->source_path)
         changes += check_floor(c, mode);
 
-    /* 6. One rewrite of the user manifest. */
+    /* 6. One rewrite of the user manifest (primary, then shadow); or the
+     *    stale shadow's repair that waited for the checks. */
     if (mode == MODE_BOOT && changes)
         manifest_rewrite(c, take_factory_value, NULL);
+    if (mode == MODE_BOOT && res->source == QPYBAK_SOURCE_PRIMARY &&
+        res->shadow == QPYBAK_MANIFEST_STALE && !c->floor_proven) {
+        if (!res->manifest_written)
+            note_error(c, copy_file(&c->inst, PATH_PRIMARY, PATH_SHADOW), c->fail_path);
+        if (res->manifest_written || !res->error)
+            res->repaired |= QPYBAK_REPAIRED_SHADOW;
+        report_open(c, mode);
+    }
 
     /* 7. The report, when anything happened. */
     report_close(c);

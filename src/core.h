@@ -291,6 +291,10 @@ void fota_report_update(struct run *c, const struct qpybak_fota_event *ev);
  * rescan cursors. */
 int floor_open(struct run *c);
 int floor_next(struct run *c, struct qpybak_entry *f);
+/* What the stale shadow records for a dropped entry, if anything, replaces
+ * its factory value in *f (the primary is in use).  Uses the rescan
+ * cursor. */
+void floor_recorded(struct run *c, struct qpybak_entry *f);
 
 /* rewrite.c: writes a new user manifest from the one in use, dropping
  * invalid and duplicate entries; fn may change each entry's checksum.  Then

@@ -14,6 +14,11 @@
  * beside the primary and proves that each factory name is there
  * (run.floor_proven).  Otherwise each factory name is looked up in the user
  * manifest in use, reading on from the last find.
+ *
+ * What a dropped entry recorded (a calc'd edit, an update) is often still
+ * in the shadow: a writer that rewrote the primary since the last boot
+ * left the shadow stale, and boot repairs it only after the checks when
+ * the floor is not proven.  floor_recorded takes the shadow's value then.
  */
 #include "core.h"
 
@@ -29,6 +34,20 @@ static int first_of_name(struct run *c, const struct qpybak_entry *f)
             r = 2;
     mfile_close(&c->rescan);
     return r < 0 ? r : r != 2;
+}
+
+void floor_recorded(struct run *c, struct qpybak_entry *f)
+{
+    struct qpybak_entry s;
+
+    if (c->result->source != QPYBAK_SOURCE_PRIMARY || c->result->shadow != QPYBAK_MANIFEST_STALE)
+        return;
+    if (mfile_lookup(c, &c->rescan, PATH_SHADOW, f->name, f->name_len, &s) == 1) {
+        f->crc = s.crc;
+        f->size = s.size;
+        f->has_size = s.has_size;
+    }
+    mfile_close(&c->rescan);
 }
 
 int floor_open(struct run *c)

@@ -37,6 +37,7 @@
 #define floor_open qpybak__floor_open
 #define name_key qpybak__name_key
 #define floor_next qpybak__floor_next
+#define floor_recorded qpybak__floor_recorded
 #define fota_report_update qpybak__fota_report_update
 #define fota_resume qpybak__fota_resume
 #define index_add qpybak__index_add

@@ -55,6 +55,7 @@ static int walk(struct run *c, rewrite_fn fn, void *ctx, struct qpybak_writer *w
                 err = r;
                 break;
             }
+            floor_recorded(c, &e);
             value = value_of(&e);
             fn(c, &e, &value, ctx);
             changed++;

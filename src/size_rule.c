@@ -12,10 +12,12 @@
  * factory copy over the edit the CRC records.
  *
  * So the size decides only where it is evidence:
- * - the entry records the factory content (its crc32 is the factory one):
- *   the factory copy's size is the true one (the backup manifest's, else
- *   the copy's own); a file of another size is damaged, and installing the
- *   factory copy loses nothing the entry records;
+ * - the entry records the factory content (the backup copy has its CRC):
+ *   the copy's size is the true one; a file of another size is damaged,
+ *   and installing the factory copy loses nothing the entry records.  The
+ *   copy itself is read, not the backup manifest: a manifest that names a
+ *   file twice must not make the answer depend on which entry a look-up
+ *   meets first;
  * - the entry records an edit or an update: a file whose CRC matches is
  *   kept.  If it is longer by leading zero bytes - exactly the damage the
  *   size catches - it is reported and kept (never overwritten on this
@@ -33,28 +35,12 @@ static void read_whole(struct run *c, const struct qpybak_entry *e, struct file_
 
 enum size_verdict size_rule(struct run *c, const struct qpybak_entry *e, struct file_sum *sum)
 {
-    struct qpybak_entry factory;
-    struct qpybak_stat st;
-    uint64_t factory_size = 0;
-    bool factory_content = false, known = false;
-    int found = backup_lookup(c, e->name, e->name_len, &factory);
+    uint32_t copy_crc;
+    uint64_t copy_size;
+    const char *copy = installer_backup_path(&c->inst, e->name, e->name_len);
 
-    note_error(c, found < 0 ? found : 0, PATH_BACKUP_MANIFEST);
-    if (found > 0 && factory.crc == e->crc) {
-        factory_content = true;
-        if (factory.has_size) {
-            factory_size = factory.size;
-            known = true;
-        } else if (io_stat(c, installer_backup_path(&c->inst, e->name, e->name_len), &st) == 0 &&
-                   st.type == QPYBAK_TYPE_FILE) {
-            factory_size = st.size;
-            known = true;
-        }
-    }
-    if (factory_content) {
-        /* No factory size at hand (the copy is gone): the entry's is all
-         * there is, as before this rule. */
-        if (!known || sum->size != factory_size)
+    if (file_checksum(&c->inst, copy, &copy_crc, &copy_size) == 0 && copy_crc == e->crc) {
+        if (sum->size != copy_size)
             return SIZE_DAMAGED;
         if (sum->err == CHECKSUM_PAST_LIMIT)
             read_whole(c, e, sum);

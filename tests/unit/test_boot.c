@@ -1452,6 +1452,35 @@ static void test_factory_floor(void **state)
     STATE("/usr/lib/util.py", QPYBAK_STATE_OK);
     assert_int_equal(res.dropped, 0);
     assert_true(ram_port_file_is(ram, "/usr/lib/util.py", "def f():\n    return 43\n"));
+
+    /* an edit recorded by calc, whose entry another writer then dropped
+     * from the primary only: the stale shadow still records it, so it is
+     * kept, and listed again with its value */
+    scene(true, true);
+    put_str("/usr/lib/sub/deep.txt", "deeper");
+    assert_int_equal(CALC("/usr/lib/sub/deep.txt", &crc), 1);
+    {
+        static struct mtext m;
+        struct mentry first[N_FACTORY];
+
+        factory_entries(first, true);
+        manifest_of(&m, first, 3); /* main.py, apn_cfg.json, lib/util.py */
+        put(PRIMARY, m.buf, m.len);
+    }
+    assert_int_equal(STATUS(), 0);
+    e = ev_of("/usr/lib/sub/deep.txt");
+    assert_int_equal(e->ev.state, QPYBAK_STATE_OK);
+    assert_true(e->ev.warnings & QPYBAK_WARN_DROPPED);
+    assert_int_equal(e->ev.expected_crc, crc);
+    assert_int_equal(BOOT(), 0);
+    STATE("/usr/lib/sub/deep.txt", QPYBAK_STATE_OK);
+    assert_true(ram_port_file_is(ram, "/usr/lib/sub/deep.txt", "deeper"));
+    assert_int_equal(recorded_crc(PRIMARY, "/usr/lib/sub/deep.txt"), crc);
+    assert_true(same_file(PRIMARY, SHADOW));
+    assert_true(res.repaired & QPYBAK_REPAIRED_SHADOW);
+    assert_int_equal(STATUS(), 0);
+    assert_int_equal(res.dropped, 0);
+    STATE("/usr/lib/sub/deep.txt", QPYBAK_STATE_OK);
 }
 
 static void test_flag_off(void **state)
