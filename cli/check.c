@@ -53,7 +53,7 @@ static void print_warnings(const char *name, unsigned bits)
 {
     unsigned bit;
 
-    for (bit = 1; bit <= 0x80u; bit <<= 1) {
+    for (bit = 1; bit <= QPYBAK_WARN_LAST; bit <<= 1) {
         if (!(bits & bit))
             continue;
         begin_line("warning");

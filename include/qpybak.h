@@ -324,6 +324,9 @@ const char *qpybak_off_text(enum qpybak_off why);
                                             reads 64 bytes, no byte order
                                             mark) */
 
+/* The highest bit in use, for a loop over them. */
+#define QPYBAK_WARN_LAST QPYBAK_WARN_FLAG_QUECPYTHON
+
 /* The bits about the run rather than one entry. */
 #define QPYBAK_WARN_DOCUMENT \
     (QPYBAK_WARN_TRAILING_COMMA | QPYBAK_WARN_FLAG_FORM | QPYBAK_WARN_FLAG_QUECPYTHON)

@@ -117,6 +117,14 @@ static void remove_stale_temp(struct run *c, const char *path)
     c->result->stale_temps += (uint32_t)install_sweep(&c->inst, path);
 }
 
+/* A stale shadow is repaired after the checks, not before, while it may
+ * hold what a dropped entry recorded (floor.c, floor_recorded). */
+static bool shadow_waits(const struct run *c)
+{
+    return c->result->source == QPYBAK_SOURCE_PRIMARY &&
+           c->result->shadow == QPYBAK_MANIFEST_STALE && !c->floor_proven;
+}
+
 /* Step 3: make the primary (and shadow) whole again before checking files. */
 static void repair_manifests(struct run *c)
 {
@@ -126,9 +134,8 @@ static void repair_manifests(struct run *c)
     index_forget(c); /* a user manifest indexed before is replaced */
     switch (res->source) {
     case QPYBAK_SOURCE_PRIMARY:
-        if (res->shadow == QPYBAK_MANIFEST_STALE && !c->floor_proven)
-            break; /* after the checks: it may hold what a dropped entry
-                      recorded (floor.c, floor_recorded) */
+        if (shadow_waits(c))
+            break; /* step 6 repairs it */
         if (res->shadow != QPYBAK_MANIFEST_OK) {
             err = copy_file(&c->inst, PATH_PRIMARY, PATH_SHADOW);
             if (!err)
@@ -398,7 +405,6 @@ NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
         emit(c, &ev, mode);
     }
     note_error(c, r, c->source_path);
-    c->result->warnings |= c->pass.reader.warnings; /* a trailing comma */
     mfile_close(&c->pass);
     mfile_close(&c->lookup);
     return changes;
@@ -413,8 +419,7 @@ NOINLINE static uint32_t check_floor(struct run *c, enum mode mode)
     struct qpybak_entry f;
     int r;
 
-    if (c->floor_proven || c->result->backup != QPYBAK_MANIFEST_OK ||
-        c->result->source == QPYBAK_SOURCE_BACKUP)
+    if (!floor_pending(c))
         return 0;
     r = floor_open(c);
     while (r == 0 && (r = floor_next(c, &f)) == 1) {
@@ -432,7 +437,6 @@ NOINLINE static uint32_t check_floor(struct run *c, enum mode mode)
         r = 0;
     }
     note_error(c, r, PATH_BACKUP_MANIFEST);
-    c->result->warnings |= c->pass.reader.warnings;
     mfile_close(&c->pass);
     mfile_close(&c->lookup);
     return c->result->dropped;
@@ -518,11 +522,10 @@ static void run_locked(struct run *c, enum mode mode)
      *    stale shadow's repair that waited for the checks. */
     if (mode == MODE_BOOT && changes)
         manifest_rewrite(c, take_factory_value, NULL);
-    if (mode == MODE_BOOT && res->source == QPYBAK_SOURCE_PRIMARY &&
-        res->shadow == QPYBAK_MANIFEST_STALE && !c->floor_proven) {
-        if (!res->manifest_written)
-            note_error(c, copy_file(&c->inst, PATH_PRIMARY, PATH_SHADOW), c->fail_path);
-        if (res->manifest_written || !res->error)
+    if (mode == MODE_BOOT && shadow_waits(c)) {
+        err = res->manifest_written ? 0 : copy_file(&c->inst, PATH_PRIMARY, PATH_SHADOW);
+        note_error(c, err, c->fail_path);
+        if (!err)
             res->repaired |= QPYBAK_REPAIRED_SHADOW;
         report_open(c, mode);
     }

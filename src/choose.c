@@ -123,7 +123,7 @@ static enum qpybak_mstate check_beside(struct run *c, const char *path, const ch
     }
     if (err == 0)
         index_note(c, path, *entries); /* sizes its index (index.c) */
-    c->result->warnings |= r->warnings; /* a trailing comma */
+    c->result->warnings |= r->warnings; /* a trailing comma: said once, here */
     io_close(c, t.handle);
     if (t.other >= 0)
         io_close(c, t.other);

@@ -289,6 +289,9 @@ void fota_report_update(struct run *c, const struct qpybak_fota_event *ev);
  * backup manifest; floor_next gives 1 and *f for the next such entry (the
  * first of its name), 0 at the end, or an error.  Uses the lookup and
  * rescan cursors. */
+/* Can the user manifest in use lack a factory entry (the floor is not
+ * proven, the backup manifest is usable and is not the one in use)? */
+bool floor_pending(const struct run *c);
 int floor_open(struct run *c);
 int floor_next(struct run *c, struct qpybak_entry *f);
 /* What the stale shadow records for a dropped entry, if anything, replaces

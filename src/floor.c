@@ -28,12 +28,14 @@ static int first_of_name(struct run *c, const struct qpybak_entry *f)
 {
     struct qpybak_entry e;
     int r = mfile_open(c, &c->rescan, PATH_BACKUP_MANIFEST);
+    bool first = true;
 
-    while (r == 0 && (r = mfile_next(&c->rescan, &e)) == 1 && e.index < f->index)
-        if (e.invalid == QPYBAK_REASON_NONE && entry_named(&e, f->name, f->name_len))
-            r = 2;
+    while (r == 0 && first && (r = mfile_next(&c->rescan, &e)) == 1 && e.index < f->index) {
+        first = e.invalid != QPYBAK_REASON_NONE || !entry_named(&e, f->name, f->name_len);
+        r = 0;
+    }
     mfile_close(&c->rescan);
-    return r < 0 ? r : r != 2;
+    return r < 0 ? r : first;
 }
 
 void floor_recorded(struct run *c, struct qpybak_entry *f)
@@ -48,6 +50,12 @@ void floor_recorded(struct run *c, struct qpybak_entry *f)
         f->has_size = s.has_size;
     }
     mfile_close(&c->rescan);
+}
+
+bool floor_pending(const struct run *c)
+{
+    return !c->floor_proven && c->result->backup == QPYBAK_MANIFEST_OK &&
+           c->result->source != QPYBAK_SOURCE_BACKUP;
 }
 
 int floor_open(struct run *c)

@@ -35,6 +35,7 @@
 #define file_checksum_upto qpybak__file_checksum_upto
 #define size_rule qpybak__size_rule
 #define floor_open qpybak__floor_open
+#define floor_pending qpybak__floor_pending
 #define name_key qpybak__name_key
 #define floor_next qpybak__floor_next
 #define floor_recorded qpybak__floor_recorded

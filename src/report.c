@@ -48,7 +48,7 @@ static int warning_list(const struct jout *o, unsigned bits, int n)
 {
     unsigned bit;
 
-    for (bit = 1; bit <= 0x80u; bit <<= 1) {
+    for (bit = 1; bit <= QPYBAK_WARN_LAST; bit <<= 1) {
         if (bits & bit) {
             jout_text(o, n++ ? ", " : "");
             jout_string(o, qpybak_warning_text(bit), str_len(qpybak_warning_text(bit)));

@@ -43,8 +43,7 @@ static int walk(struct run *c, rewrite_fn fn, void *ctx, struct qpybak_writer *w
             err = qpybak_writer_entry(w, e.name, e.name_len, value.crc, value.has_size,
                                       value.size);
     }
-    if (!err && !c->floor_proven && c->result->backup == QPYBAK_MANIFEST_OK &&
-        c->result->source != QPYBAK_SOURCE_BACKUP) {
+    if (!err && floor_pending(c)) {
         /* Every factory name a writer dropped is listed again, after the
          * others, with its factory value or what fn gives it (floor.c). */
         err = floor_open(c);

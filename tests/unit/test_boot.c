@@ -1435,6 +1435,24 @@ static void test_factory_floor(void **state)
     assert_int_equal(ram->stats.mutations, 0);
     COUNTS(N_FACTORY, 0, 0, 0, 0, 0);
 
+    /* a factory name the backup manifest lists twice (not first) is
+     * checked and reported once */
+    {
+        static struct mtext m;
+        struct mentry twice[N_FACTORY + 1];
+
+        factory_entries(twice, true);
+        twice[N_FACTORY] = twice[N_FACTORY - 1];
+        manifest_of(&m, twice, N_FACTORY + 1);
+        put(BACKUP_MANIFEST, m.buf, m.len);
+        user_first(N_FACTORY - 1, false);
+        assert_int_equal(STATUS(), 0);
+        assert_int_equal(res.dropped, 1);
+        COUNTS(N_FACTORY, 0, 0, 0, 0, 0);
+        factory_manifest(&m, true);
+        put(BACKUP_MANIFEST, m.buf, m.len);
+    }
+
     /* the same names in another order: nothing is dropped, nothing read
      * twice to know it */
     user_first(N_FACTORY, true);
