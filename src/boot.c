@@ -118,7 +118,8 @@ static void remove_stale_temp(struct run *c, const char *path)
 }
 
 /* A stale shadow is repaired after the checks, not before, while it may
- * hold what a dropped entry recorded (floor.c, floor_recorded). */
+ * hold what a dropped entry recorded (floor.c, floor_recorded): unless the
+ * floor is proven already, the check pass may find dropped entries. */
 static bool shadow_waits(const struct run *c)
 {
     return c->result->source == QPYBAK_SOURCE_PRIMARY &&
@@ -134,8 +135,10 @@ static void repair_manifests(struct run *c)
     index_forget(c); /* a user manifest indexed before is replaced */
     switch (res->source) {
     case QPYBAK_SOURCE_PRIMARY:
-        if (shadow_waits(c))
-            break; /* step 6 repairs it */
+        if (shadow_waits(c)) {
+            c->shadow_deferred = true; /* step 6 repairs it */
+            break;
+        }
         if (res->shadow != QPYBAK_MANIFEST_OK) {
             err = copy_file(&c->inst, PATH_PRIMARY, PATH_SHADOW);
             if (!err)
@@ -362,8 +365,9 @@ NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
 {
     struct qpybak_file_event ev;
     struct qpybak_entry e;
+    struct name_sum names = {0, 0};
     uint32_t changes = 0, folder = 0;
-    bool maybe_duplicate, cleaned = false;
+    bool maybe_duplicate, cleaned = false, summing = floor_pending(c);
     const char *good;
     int r, err;
 
@@ -382,6 +386,8 @@ NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
         ev.has_expected_size = e.has_size;
         ev.reason = e.invalid;
         ev.warnings = e.warnings; /* a name or crc32 in a form QuecPython reads */
+        if (summing)
+            name_sum_add(&names, &e); /* the floor's proof (floor.c) */
         /* settled only when it matters (check_file) */
         maybe_duplicate = e.invalid == QPYBAK_REASON_NONE && dedupe_note(c, &e);
         if (ev.reason == QPYBAK_REASON_NONE && mode == MODE_BOOT &&
@@ -407,6 +413,9 @@ NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
     note_error(c, r, c->source_path);
     mfile_close(&c->pass);
     mfile_close(&c->lookup);
+    if (summing && r == 0 && names.count == c->factory_names.count &&
+        names.sum == c->factory_names.sum)
+        c->floor_proven = true; /* every factory name is listed */
     return changes;
 }
 
@@ -522,7 +531,7 @@ static void run_locked(struct run *c, enum mode mode)
      *    stale shadow's repair that waited for the checks. */
     if (mode == MODE_BOOT && changes)
         manifest_rewrite(c, take_factory_value, NULL);
-    if (mode == MODE_BOOT && shadow_waits(c)) {
+    if (mode == MODE_BOOT && c->shadow_deferred) {
         err = res->manifest_written ? 0 : copy_file(&c->inst, PATH_PRIMARY, PATH_SHADOW);
         note_error(c, err, c->fail_path);
         if (!err)

@@ -5,43 +5,73 @@
  * (docs/design.md, "Choosing the user manifest").
  */
 #include "core.h"
+#include "json.h"
 #include "util.h"
 
 /* Validating a manifest through the pass cursor while comparing it byte
- * for byte with another file (the shadow), read into the rescan cursor's
- * chunk: the comparison is the rescan cursor's job here. */
-struct compare {
-    struct run *c;
-    int handle;      /* the validated file */
-    int other;       /* the file compared with, -1: none */
-    uint8_t *chunk;  /* the rescan cursor's */
+ * for byte with up to two others - the shadow, read into the rescan
+ * cursor's chunk, and the backup manifest, into the lookup cursor's: the
+ * comparison is their job here.  A side stops being read at its first
+ * difference. */
+struct side {
+    int handle;     /* -1: none */
+    uint8_t *chunk;
     bool same;
 };
+
+struct compare {
+    struct run *c;
+    int handle;     /* the validated file */
+    struct side side[2];
+};
+
+/* Two chunks alike?  Both start on a word boundary of the work buffer
+ * (workspace.c; the reader fills a chunk from its start), and index.c
+ * reads the work buffer as words too: a word at a time is a quarter of
+ * the loads of mem_eq. */
+static bool chunk_eq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    const uint32_t *x = (const uint32_t *)(const void *)a, *y = (const uint32_t *)(const void *)b;
+    size_t i;
+
+    if (((uintptr_t)a | (uintptr_t)b) & 3u)
+        return mem_eq(a, b, n);
+    for (i = 0; i < n / 4; i++)
+        if (x[i] != y[i])
+            return false;
+    return mem_eq(a + n / 4 * 4, b + n / 4 * 4, n % 4);
+}
+
+static void compare_side(struct run *c, struct side *o, const uint8_t *buf, int n)
+{
+    int got = 0;
+    uint8_t extra;
+
+    if (o->handle < 0 || !o->same)
+        return;
+    while (got < n) {
+        int m = io_read(c, o->handle, o->chunk + got, (size_t)(n - got));
+
+        if (m <= 0) {
+            o->same = false;
+            return;
+        }
+        got += m;
+    }
+    if (n > 0)
+        o->same = chunk_eq(buf, o->chunk, (size_t)n);
+    else /* the end of the validated file: the other must end too */
+        o->same = io_read(c, o->handle, &extra, 1) == 0;
+}
 
 static int compare_read(void *ctx, void *buf, size_t len)
 {
     struct compare *t = (struct compare *)ctx;
-    int n = io_read(t->c, t->handle, buf, len), got = 0;
+    int n = io_read(t->c, t->handle, buf, len);
 
-    if (n < 0 || t->other < 0 || !t->same)
-        return n;
-    while (got < n) {
-        int m = io_read(t->c, t->other, t->chunk + got, (size_t)(n - got));
-
-        if (m <= 0) {
-            t->same = false;
-            return n;
-        }
-        got += m;
-    }
-    if (!mem_eq(buf, t->chunk, (size_t)n))
-        t->same = false;
-    if (n == 0) {
-        /* the end of the validated file: the other must end too */
-        uint8_t extra;
-
-        if (io_read(t->c, t->other, &extra, 1) != 0)
-            t->same = false;
+    if (n >= 0) {
+        compare_side(t->c, &t->side[0], (const uint8_t *)buf, n);
+        compare_side(t->c, &t->side[1], (const uint8_t *)buf, n);
     }
     return n;
 }
@@ -59,128 +89,109 @@ static enum qpybak_mstate mstate_of(int err)
     }
 }
 
-/* The backup manifest read beside the primary, through the lookup cursor
- * (floor.c): next is its next valid entry, which the primary must name
- * before the one after it is read. */
-struct floor_proof {
-    struct qpybak_entry next;
-    int more;     /* 1: next holds an entry; 0: the end; < 0: no lock-step */
-    uint64_t sum; /* of the valid entries' name keys, and their count: */
-    uint32_t count; /* the same names in any order give the same two */
-};
-
-static void floor_step(struct run *c, struct floor_proof *p)
-{
-    while ((p->more = mfile_next(&c->lookup, &p->next)) == 1 &&
-           p->next.invalid != QPYBAK_REASON_NONE) {
-    }
-}
-
-static enum qpybak_mstate check_beside(struct run *c, const char *path, const char *compare_with,
-                                       bool *same, uint32_t *entries, struct floor_proof *floor)
+/*
+ * Validates path, skimming it (reader_skim) - or, given names, reading it
+ * whole and summing its valid entries' names there (the factory floor's
+ * proof, floor.c).  beside[i], when not NULL, is compared with it byte for
+ * byte: same[i] says whether it is identical.
+ */
+static enum qpybak_mstate check_beside(struct run *c, const char *path,
+                                       const char *const beside[2], bool same[2],
+                                       uint32_t *entries, struct name_sum *names)
 {
     struct qpybak_reader *r = &c->pass.reader;
     struct qpybak_entry e;
     struct compare t;
-    int err;
+    int err, i;
 
     mfile_close(&c->pass);
     mfile_close(&c->rescan);
+    mfile_close(&c->lookup);
     *entries = 0;
-    if (same)
-        *same = false;
+    if (same != NULL)
+        same[0] = same[1] = false;
     t.c = c;
-    t.chunk = c->rescan.reader.chunk;
-    t.other = -1;
-    t.same = false;
+    t.side[0].chunk = c->rescan.reader.chunk;
+    t.side[1].chunk = c->lookup.reader.chunk;
+    for (i = 0; i < 2; i++) {
+        t.side[i].handle = -1;
+        t.side[i].same = false;
+    }
     t.handle = io_open(c, path, QPYBAK_O_READ);
     if (t.handle < 0) {
         if (mstate_of(t.handle) == QPYBAK_MANIFEST_UNREADABLE)
             note_error(c, t.handle, path);
         return mstate_of(t.handle);
     }
-    if (compare_with) {
-        t.other = io_open(c, compare_with, QPYBAK_O_READ);
-        t.same = t.other >= 0;
+    for (i = 0; beside != NULL && i < 2; i++) {
+        if (beside[i] != NULL)
+            t.side[i].handle = io_open(c, beside[i], QPYBAK_O_READ);
+        t.side[i].same = t.side[i].handle >= 0;
     }
-    /* The chunk is kept no larger than the rescan cursor's, so that every
-     * read is compared in one go. */
-    qpybak_reader_init(r, compare_read, &t, r->chunk,
-                       r->chunk_size < c->rescan.reader.chunk_size ? r->chunk_size
-                                                                 : c->rescan.reader.chunk_size,
-                       r->name, r->name_size);
-    while ((err = qpybak_reader_next(r, &e)) == 1) {
-        (*entries)++;
-        if (floor != NULL && e.invalid == QPYBAK_REASON_NONE) {
-            uint32_t lo, hi;
-
-            name_key(e.name, e.name_len, &lo, &hi);
-            floor->sum += (uint64_t)hi << 32 | lo;
-            floor->count++;
-            if (floor->more == 1 && entry_named(&floor->next, e.name, e.name_len))
-                floor_step(c, floor);
+    /* Every cursor's chunk has the same size: each read is compared in
+     * one go. */
+    qpybak_reader_init(r, compare_read, &t, r->chunk, r->chunk_size, r->name, r->name_size);
+    if (names == NULL) {
+        while ((err = reader_skim(r)) == 1)
+            (*entries)++;
+    } else {
+        while ((err = qpybak_reader_next(r, &e)) == 1) {
+            (*entries)++;
+            name_sum_add(names, &e);
         }
     }
     if (err == 0)
         index_note(c, path, *entries); /* sizes its index (index.c) */
     c->result->warnings |= r->warnings; /* a trailing comma: said once, here */
     io_close(c, t.handle);
-    if (t.other >= 0)
-        io_close(c, t.other);
-    if (same)
-        *same = err == 0 && t.same;
+    for (i = 0; i < 2; i++) {
+        if (t.side[i].handle >= 0)
+            io_close(c, t.side[i].handle);
+        if (same != NULL)
+            same[i] = err == 0 && t.side[i].same;
+    }
     if (mstate_of(err) == QPYBAK_MANIFEST_UNREADABLE)
         note_error(c, err, path);
     return mstate_of(err);
 }
 
-enum qpybak_mstate manifest_check(struct run *c, const char *path, const char *compare_with,
-                                  bool *same, uint32_t *entries)
+enum qpybak_mstate manifest_check(struct run *c, const char *path, uint32_t *entries)
 {
-    return check_beside(c, path, compare_with, same, entries, NULL);
+    return check_beside(c, path, NULL, NULL, entries, NULL);
 }
 
 void choose_source(struct run *c)
 {
+    static const char *const beside[2] = {PATH_SHADOW, PATH_BACKUP_MANIFEST};
     struct qpybak_result *res = c->result;
-    struct floor_proof floor, factory;
     uint32_t n_primary, n_shadow, n_backup = 0;
-    bool same;
+    bool same[2];
 
-    /* The primary is validated while the shadow is compared with it and
-     * the backup manifest is read beside it: when every factory name comes
-     * in the same order, the floor holds (floor.c) and the backup manifest
-     * has been validated on the way, in one read of each.  Else, when both
-     * list the same names in another order (the same sum and count of name
-     * keys: 2^-64 for a chance match), it holds too. */
-    mem_zero(&floor, sizeof floor);
-    mem_zero(&factory, sizeof factory);
-    factory.more = -1;
-    floor.more = mfile_open(c, &c->lookup, PATH_BACKUP_MANIFEST);
-    if (floor.more == 0)
-        floor_step(c, &floor);
-    res->primary = check_beside(c, PATH_PRIMARY, PATH_SHADOW, &same, &n_primary, &floor);
-    c->floor_proven = res->primary == QPYBAK_MANIFEST_OK && floor.more == 0;
-    if (c->floor_proven) {
-        n_backup = c->lookup.next;
-        index_note(c, PATH_BACKUP_MANIFEST, n_backup);
-        c->result->warnings |= c->lookup.reader.warnings;
-    }
-    mfile_close(&c->lookup);
-    if (res->primary == QPYBAK_MANIFEST_OK && same) {
+    /* The primary is skimmed while the shadow and the backup manifest are
+     * compared with it, in one read of each.  A backup manifest identical
+     * to a valid primary is valid, and every factory name is in the
+     * primary: the floor holds (floor.c) with nothing more read.  Else the
+     * backup manifest is read whole, its names summed, for the check pass
+     * to compare with the names of the user manifest it reads anyway. */
+    c->floor_proven = false;
+    res->primary = check_beside(c, PATH_PRIMARY, beside, same, &n_primary, NULL);
+    if (res->primary == QPYBAK_MANIFEST_OK && same[0]) {
         res->shadow = QPYBAK_MANIFEST_OK;
     } else {
-        res->shadow = manifest_check(c, PATH_SHADOW, NULL, NULL, &n_shadow);
+        res->shadow = manifest_check(c, PATH_SHADOW, &n_shadow);
         if (res->primary == QPYBAK_MANIFEST_OK && res->shadow == QPYBAK_MANIFEST_OK)
             res->shadow = QPYBAK_MANIFEST_STALE;
     }
-    if (!c->floor_proven) {
-        res->backup = check_beside(c, PATH_BACKUP_MANIFEST, NULL, NULL, &n_backup, &factory);
-        c->floor_proven = res->primary == QPYBAK_MANIFEST_OK &&
-                          res->backup == QPYBAK_MANIFEST_OK && factory.count == floor.count &&
-                          factory.sum == floor.sum;
-    } else {
+    if (res->primary == QPYBAK_MANIFEST_OK && same[1]) {
         res->backup = QPYBAK_MANIFEST_OK;
+        n_backup = n_primary;
+        index_note(c, PATH_BACKUP_MANIFEST, n_backup);
+        c->floor_proven = true;
+    } else {
+        c->factory_names.sum = 0;
+        c->factory_names.count = 0;
+        res->backup = check_beside(c, PATH_BACKUP_MANIFEST, NULL, NULL, &n_backup,
+                                   &c->factory_names);
     }
 
     if (res->primary == QPYBAK_MANIFEST_OK) {

@@ -46,6 +46,14 @@ struct outfile {
     const char *target;
 };
 
+/* The names of a manifest's valid entries as a sum and a count of their
+ * keys (name_key): the same names in any order give the same two, other
+ * names a chance match of 2^-64. */
+struct name_sum {
+    uint64_t sum;
+    uint32_t count;
+};
+
 /* The installer (install.c): file reads and atomic installs, with the
  * buffers they need and nothing else uses. */
 struct installer {
@@ -91,13 +99,16 @@ struct run {
     const char *fail_path;
     char *err_path;
 
+    struct name_sum factory_names; /* the backup manifest's, when read
+                                      whole (choose.c) */
     uint8_t *bloom;      /* names seen so far (duplicate check), may be 0: */
     size_t bloom_bits;   /* the first bits of the spare buffer (index.c) */
     uint8_t bloom_k;
 
     uint8_t report_state; /* REPORT_*, below */
-    bool floor_proven;    /* choose_source saw every factory name in the
-                             primary, in order (floor.c) */
+    bool floor_proven;    /* every factory name is in the user manifest in
+                             use (floor.c) */
+    bool shadow_deferred; /* the stale shadow is repaired after the checks */
     bool fota_retry;      /* an install failed on a storage error */
 };
 enum { REPORT_NONE, REPORT_OPEN, REPORT_FAILED };
@@ -232,8 +243,8 @@ enum qpybak_reason staging_name_check(const char *name, size_t len, size_t name_
 int mfile_open(struct run *c, struct mfile *m, const char *path);
 void mfile_close(struct mfile *m);
 int mfile_next(struct mfile *m, struct qpybak_entry *e);
-enum qpybak_mstate manifest_check(struct run *c, const char *path, const char *compare_with,
-                                  bool *same, uint32_t *entries);
+/* Validates a manifest (its syntax: reader_skim) and counts its entries. */
+enum qpybak_mstate manifest_check(struct run *c, const char *path, uint32_t *entries);
 void choose_source(struct run *c);
 /* Finds the first valid entry of name, searching on from the last find:
  * 1 and *found, 0 when absent, or an error. */
@@ -284,6 +295,8 @@ int stage_holds_tracked(struct run *c, const char *stage, size_t len);
 /* One staged file's outcome: counted, and reported through on_update. */
 void fota_report_update(struct run *c, const struct qpybak_fota_event *ev);
 
+/* floor.c: adds a valid entry's name to a sum (choose.c, boot.c). */
+void name_sum_add(struct name_sum *s, const struct qpybak_entry *e);
 /* floor.c: the entries the backup manifest lists and the user manifest in
  * use (c->source_path) does not.  floor_open puts the pass cursor on the
  * backup manifest; floor_next gives 1 and *f for the next such entry (the
@@ -310,7 +323,7 @@ int manifest_changes(struct run *c, rewrite_fn fn, void *ctx);
 
 /* ---- index.c: the spare work buffer (issue 8.7) ------------------------ */
 /* The 64-bit key of a name (never 0), as the index and the floor's
- * order-free proof (choose.c) use it. */
+ * proof (struct name_sum) use it. */
 void name_key(const char *name, size_t len, uint32_t *lo, uint32_t *hi);
 /* The spare buffer runs from c->bloom (run_init) to the end of the work
  * buffer; its last bytes hold the index's state, set up here. */

@@ -8,12 +8,14 @@
  * rewrite it by hand.  Boot and status check such a file against its
  * factory value; every manifest qpybak writes lists it again.
  *
- * Finding the dropped entries costs nothing on an intact boot when the user
- * manifest lists the factory names in the backup manifest's order (pack
- * and every rewrite keep it): choose_source reads the backup manifest
- * beside the primary and proves that each factory name is there
- * (run.floor_proven).  Otherwise each factory name is looked up in the user
- * manifest in use, reading on from the last find.
+ * Finding the dropped entries costs nothing on an intact boot when the
+ * primary and the backup manifest are the same bytes (as pack writes
+ * them): choose_source compares them while it validates the primary.
+ * Else the backup manifest is read whole there and its names summed
+ * (struct name_sum), and the check pass sums the names of the user manifest
+ * it reads anyway: the same sum and count prove the floor, in any order.
+ * Only otherwise is each factory name looked up in the user manifest in
+ * use, reading on from the last find.
  *
  * What a dropped entry recorded (a calc'd edit, an update) is often still
  * in the shadow: a writer that rewrote the primary since the last boot
@@ -36,6 +38,17 @@ static int first_of_name(struct run *c, const struct qpybak_entry *f)
     }
     mfile_close(&c->rescan);
     return r < 0 ? r : first;
+}
+
+void name_sum_add(struct name_sum *s, const struct qpybak_entry *e)
+{
+    uint32_t lo, hi;
+
+    if (e->invalid != QPYBAK_REASON_NONE)
+        return; /* it names no file */
+    name_key(e->name, e->name_len, &lo, &hi);
+    s->sum += (uint64_t)hi << 32 | lo;
+    s->count++;
 }
 
 void floor_recorded(struct run *c, struct qpybak_entry *f)

@@ -297,7 +297,7 @@ int fota_resume(struct run *c)
         return err;
     }
     c->result->fota.journal = true;
-    switch (manifest_check(c, PATH_JOURNAL, NULL, NULL, &entries)) {
+    switch (manifest_check(c, PATH_JOURNAL, &entries)) {
     case QPYBAK_MANIFEST_OK:
         break;
     case QPYBAK_MANIFEST_CORRUPT:

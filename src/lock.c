@@ -57,7 +57,7 @@ static void finish_replace(struct run *c, const char *temp, const char *target)
 
     if (err_class(io_stat(c, target, &st)) == ERR_ABSENT && io_stat(c, temp, &st) == 0 &&
         st.type == QPYBAK_TYPE_FILE &&
-        manifest_check(c, temp, NULL, NULL, &entries) == QPYBAK_MANIFEST_OK)
+        manifest_check(c, temp, &entries) == QPYBAK_MANIFEST_OK)
         io_rename(c, temp, target);
 }
 

@@ -37,6 +37,7 @@
 #define floor_open qpybak__floor_open
 #define floor_pending qpybak__floor_pending
 #define name_key qpybak__name_key
+#define name_sum_add qpybak__name_sum_add
 #define floor_next qpybak__floor_next
 #define floor_recorded qpybak__floor_recorded
 #define fota_report_update qpybak__fota_report_update
@@ -93,6 +94,7 @@
 #define own_temp_name qpybak__own_temp_name
 #define reader_accept_from qpybak__reader_accept_from
 #define reader_from qpybak__reader_from
+#define reader_skim qpybak__reader_skim
 #define spare_split qpybak__spare_split
 #define stage_holds_tracked qpybak__stage_holds_tracked
 #define staging_name_check qpybak__staging_name_check

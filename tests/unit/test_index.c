@@ -151,10 +151,10 @@ static struct run *core_on(uint8_t *buf, size_t size, struct qpybak_config *cfg,
     cfg->buffer_size = size;
     c = run_init(cfg, res, &err, LAYOUT_BOOT);
     assert_non_null(c);
-    assert_int_equal(manifest_check(c, path, NULL, NULL, &n), QPYBAK_MANIFEST_OK);
+    assert_int_equal(manifest_check(c, path, &n), QPYBAK_MANIFEST_OK);
     c->source_entries = n;
     if (path2)
-        assert_int_equal(manifest_check(c, path2, NULL, NULL, &n), QPYBAK_MANIFEST_OK);
+        assert_int_equal(manifest_check(c, path2, &n), QPYBAK_MANIFEST_OK);
     return c;
 }
 
