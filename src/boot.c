@@ -118,8 +118,7 @@ static void remove_stale_temp(struct run *c, const char *path)
 }
 
 /* A stale shadow is repaired after the checks, not before, while it may
- * hold what a dropped entry recorded (floor.c, floor_recorded): unless the
- * floor is proven already, the check pass may find dropped entries. */
+ * hold what a dropped entry recorded (floor.c, floor_recorded). */
 static bool shadow_waits(const struct run *c)
 {
     return c->result->source == QPYBAK_SOURCE_PRIMARY &&
@@ -135,10 +134,8 @@ static void repair_manifests(struct run *c)
     index_forget(c); /* a user manifest indexed before is replaced */
     switch (res->source) {
     case QPYBAK_SOURCE_PRIMARY:
-        if (shadow_waits(c)) {
-            c->shadow_deferred = true; /* step 6 repairs it */
-            break;
-        }
+        if (shadow_waits(c))
+            break; /* step 6 repairs it */
         if (res->shadow != QPYBAK_MANIFEST_OK) {
             err = copy_file(&c->inst, PATH_PRIMARY, PATH_SHADOW);
             if (!err)
@@ -359,16 +356,72 @@ static uint32_t folder_hash(const struct qpybak_entry *e)
     return fnv1a(e->name, end);
 }
 
-/* Steps 4 and 5 over the whole user manifest.  Returns how many entries
- * must change. */
-NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
+/*
+ * Reading ahead (docs/design.md, "Boot, step by step"): with no on_file
+ * callback waiting for events, the files of the primary's leading entries
+ * are checked while choose_source validates it - each file read once,
+ * nothing changed, no event sent, for the primary may yet prove corrupt.
+ * The first entry that does not simply match its file (invalid, without a
+ * size, with a warning, a file that differs or cannot be read) ends it;
+ * the check pass takes over there and counts the entries before it ok
+ * without reading their files again.  When every entry matched, there is
+ * no check pass: an intact boot reads the primary once.
+ */
+struct ahead {
+    enum mode mode;
+    bool on;            /* still reading ahead */
+    bool cleaned;       /* the folder clean-up has begun: */
+    uint32_t folder;    /* the folder cleaned last (folder_hash) */
+    uint32_t verified;  /* leading entries whose file matched */
+};
+
+/* Once per folder of tracked files (a manifest lists a folder's files
+ * together, so this is about one stat per folder), in boot mode: no
+ * install temporary outlives a boot.  A hash collision only skips a
+ * clean-up; a leftover is never written through. */
+static void clean_folder(struct run *c, const struct qpybak_entry *e, struct ahead *a)
+{
+    const char *good;
+
+    if (a->mode != MODE_BOOT || (a->cleaned && folder_hash(e) == a->folder))
+        return;
+    a->folder = folder_hash(e);
+    a->cleaned = true;
+    remove_stale_temp(c, e->name);
+    /* and the folder's last-known-good copies' */
+    good = installer_good_path(&c->inst, e->name, e->name_len);
+    if (good != NULL)
+        remove_stale_temp(c, good);
+}
+
+static void read_ahead(struct run *c, const struct qpybak_entry *e, void *ctx)
+{
+    struct ahead *a = (struct ahead *)ctx;
+    struct file_sum sum;
+
+    if (!a->on)
+        return;
+    if (e->invalid != QPYBAK_REASON_NONE || !e->has_size || e->warnings != 0) {
+        a->on = false; /* the check pass's to settle */
+        return;
+    }
+    clean_folder(c, e, a);
+    sum.err = file_checksum_upto(&c->inst, e->name, e->size, &sum.crc, &sum.size, &sum.zeros);
+    if (sum.err != 0 || sum.crc != e->crc || sum.size != e->size) {
+        a->on = false;
+        return;
+    }
+    a->verified++;
+}
+
+/* Steps 4 and 5 over the whole user manifest, from the first entry not
+ * read ahead.  Returns how many entries must change. */
+NOINLINE static uint32_t check_entries(struct run *c, struct ahead *a)
 {
     struct qpybak_file_event ev;
     struct qpybak_entry e;
-    struct name_sum names = {0, 0};
-    uint32_t changes = 0, folder = 0;
-    bool maybe_duplicate, cleaned = false, summing = floor_pending(c);
-    const char *good;
+    uint32_t changes = 0;
+    bool maybe_duplicate;
     int r, err;
 
     err = mfile_open(c, &c->pass, c->source_path);
@@ -386,36 +439,26 @@ NOINLINE static uint32_t check_entries(struct run *c, enum mode mode)
         ev.has_expected_size = e.has_size;
         ev.reason = e.invalid;
         ev.warnings = e.warnings; /* a name or crc32 in a form QuecPython reads */
-        if (summing)
-            name_sum_add(&names, &e); /* the floor's proof (floor.c) */
         /* settled only when it matters (check_file) */
         maybe_duplicate = e.invalid == QPYBAK_REASON_NONE && dedupe_note(c, &e);
-        if (ev.reason == QPYBAK_REASON_NONE && mode == MODE_BOOT &&
-            (!cleaned || folder_hash(&e) != folder)) {
-            /* Once per folder of tracked files (a manifest lists a folder's
-             * files together, so this is about one stat per folder): no
-             * install temporary outlives a boot.  A hash collision only
-             * skips a clean-up; a leftover is never written through. */
-            folder = folder_hash(&e);
-            cleaned = true;
-            remove_stale_temp(c, e.name);
-            /* and the folder's last-known-good copies' */
-            good = installer_good_path(&c->inst, e.name, e.name_len);
-            if (good != NULL)
-                remove_stale_temp(c, good);
-        }
-        if (ev.reason != QPYBAK_REASON_NONE)
+        if (e.index < a->verified) {
+            /* read ahead: its file matched, and this manifest is valid */
+            ev.state = QPYBAK_STATE_OK;
+            ev.has_actual = true;
+            ev.actual_crc = e.crc;
+            ev.actual_size = e.size;
+        } else if (ev.reason != QPYBAK_REASON_NONE) {
             ev.state = QPYBAK_STATE_INVALID;
-        else if (check_file(c, &e, &ev, mode, maybe_duplicate))
-            changes++;
-        emit(c, &ev, mode);
+        } else {
+            clean_folder(c, &e, a);
+            if (check_file(c, &e, &ev, a->mode, maybe_duplicate))
+                changes++;
+        }
+        emit(c, &ev, a->mode);
     }
     note_error(c, r, c->source_path);
     mfile_close(&c->pass);
     mfile_close(&c->lookup);
-    if (summing && r == 0 && names.count == c->factory_names.count &&
-        names.sum == c->factory_names.sum)
-        c->floor_proven = true; /* every factory name is listed */
     return changes;
 }
 
@@ -478,7 +521,8 @@ static void take_factory_value(struct run *c, const struct qpybak_entry *e, stru
 static void run_locked(struct run *c, enum mode mode)
 {
     struct qpybak_result *res = c->result;
-    uint32_t changes;
+    struct ahead ahead;
+    uint32_t changes = 0;
     int err;
 
     /* 1. The enable flag. */
@@ -510,8 +554,18 @@ static void run_locked(struct run *c, enum mode mode)
         res->fota.pending = res->fota.journal; /* boot finishes it */
     }
 
-    /* 3. Which user manifest to trust; repair the others from it. */
-    choose_source(c);
+    /* 3. Which user manifest to trust, the files of its leading entries
+     *    checked on the way when nothing waits for events (struct ahead);
+     *    repair the others from it. */
+    mem_zero(&ahead, sizeof ahead);
+    ahead.mode = mode;
+    ahead.on = c->cfg->on_file == NULL;
+    choose_source(c, ahead.on ? read_ahead : NULL, &ahead);
+    if (res->source != QPYBAK_SOURCE_PRIMARY) {
+        /* those files were read for a manifest not in use */
+        mem_zero(&ahead, sizeof ahead);
+        ahead.mode = mode;
+    }
     if (mode == MODE_BOOT) {
         repair_manifests(c);
         /* A missing backup manifest alone is no reason to write: it would
@@ -523,7 +577,10 @@ static void run_locked(struct run *c, enum mode mode)
 
     /* 4-5. Check every entry, restoring in boot mode, then the factory
      *      files missing from the user manifest. */
-    changes = c->source_path ? check_entries(c, mode) : 0;
+    if (c->source_path && ahead.verified == c->source_entries)
+        res->counts[QPYBAK_STATE_OK] += ahead.verified; /* every file matched */
+    else if (c->source_path)
+        changes = check_entries(c, &ahead);
     if (c->source_path)
         changes += check_floor(c, mode);
 
@@ -531,7 +588,7 @@ static void run_locked(struct run *c, enum mode mode)
      *    stale shadow's repair that waited for the checks. */
     if (mode == MODE_BOOT && changes)
         manifest_rewrite(c, take_factory_value, NULL);
-    if (mode == MODE_BOOT && c->shadow_deferred) {
+    if (mode == MODE_BOOT && shadow_waits(c)) {
         err = res->manifest_written ? 0 : copy_file(&c->inst, PATH_PRIMARY, PATH_SHADOW);
         note_error(c, err, c->fail_path);
         if (!err)

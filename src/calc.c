@@ -55,7 +55,7 @@ static int calc_locked(struct run *c, const char *path, struct calc_value *v, ui
     v->now.has_size = true;
 
     mem_zero(&e, sizeof e);
-    choose_source(c);
+    choose_source(c, NULL, NULL);
     if (c->source_path == NULL)
         return c->result->error ? c->result->error : 0; /* unreadable is not untracked */
     err = find_entry(c, path, v->len, &e);

@@ -5,7 +5,6 @@
  * (docs/design.md, "Choosing the user manifest").
  */
 #include "core.h"
-#include "json.h"
 #include "util.h"
 
 /* Validating a manifest through the pass cursor while comparing it byte
@@ -90,14 +89,15 @@ static enum qpybak_mstate mstate_of(int err)
 }
 
 /*
- * Validates path, skimming it (reader_skim) - or, given names, reading it
- * whole and summing its valid entries' names there (the factory floor's
- * proof, floor.c).  beside[i], when not NULL, is compared with it byte for
- * byte: same[i] says whether it is identical.
+ * Validates path, reading it entry by entry: names, when not NULL, sums its
+ * valid entries' names (the factory floor's proof, floor.c); ahead, when
+ * not NULL, sees each entry.  beside[i], when not NULL, is compared with it
+ * byte for byte: same[i] says whether it is identical.
  */
 static enum qpybak_mstate check_beside(struct run *c, const char *path,
                                        const char *const beside[2], bool same[2],
-                                       uint32_t *entries, struct name_sum *names)
+                                       uint32_t *entries, struct name_sum *names,
+                                       entry_fn ahead, void *ctx)
 {
     struct qpybak_reader *r = &c->pass.reader;
     struct qpybak_entry e;
@@ -131,14 +131,12 @@ static enum qpybak_mstate check_beside(struct run *c, const char *path,
     /* Every cursor's chunk has the same size: each read is compared in
      * one go. */
     qpybak_reader_init(r, compare_read, &t, r->chunk, r->chunk_size, r->name, r->name_size);
-    if (names == NULL) {
-        while ((err = reader_skim(r)) == 1)
-            (*entries)++;
-    } else {
-        while ((err = qpybak_reader_next(r, &e)) == 1) {
-            (*entries)++;
+    while ((err = qpybak_reader_next(r, &e)) == 1) {
+        (*entries)++;
+        if (names != NULL)
             name_sum_add(names, &e);
-        }
+        if (ahead != NULL)
+            ahead(c, &e, ctx);
     }
     if (err == 0)
         index_note(c, path, *entries); /* sizes its index (index.c) */
@@ -157,24 +155,25 @@ static enum qpybak_mstate check_beside(struct run *c, const char *path,
 
 enum qpybak_mstate manifest_check(struct run *c, const char *path, uint32_t *entries)
 {
-    return check_beside(c, path, NULL, NULL, entries, NULL);
+    return check_beside(c, path, NULL, NULL, entries, NULL, NULL, NULL);
 }
 
-void choose_source(struct run *c)
+void choose_source(struct run *c, entry_fn ahead, void *ctx)
 {
     static const char *const beside[2] = {PATH_SHADOW, PATH_BACKUP_MANIFEST};
     struct qpybak_result *res = c->result;
+    struct name_sum primary = {0, 0}, factory = {0, 0};
     uint32_t n_primary, n_shadow, n_backup = 0;
     bool same[2];
 
-    /* The primary is skimmed while the shadow and the backup manifest are
-     * compared with it, in one read of each.  A backup manifest identical
-     * to a valid primary is valid, and every factory name is in the
-     * primary: the floor holds (floor.c) with nothing more read.  Else the
-     * backup manifest is read whole, its names summed, for the check pass
-     * to compare with the names of the user manifest it reads anyway. */
-    c->floor_proven = false;
-    res->primary = check_beside(c, PATH_PRIMARY, beside, same, &n_primary, NULL);
+    /* The primary is validated while the shadow and the backup manifest are
+     * compared with it byte for byte, in one read of each.  A backup
+     * manifest identical to a valid primary is valid, and every factory
+     * name is in the primary: the floor holds (floor.c) with nothing more
+     * read.  Else the backup manifest is read whole, and the floor holds
+     * when both list the same names in any order (the same sum and count
+     * of name keys: 2^-64 for a chance match). */
+    res->primary = check_beside(c, PATH_PRIMARY, beside, same, &n_primary, &primary, ahead, ctx);
     if (res->primary == QPYBAK_MANIFEST_OK && same[0]) {
         res->shadow = QPYBAK_MANIFEST_OK;
     } else {
@@ -188,10 +187,11 @@ void choose_source(struct run *c)
         index_note(c, PATH_BACKUP_MANIFEST, n_backup);
         c->floor_proven = true;
     } else {
-        c->factory_names.sum = 0;
-        c->factory_names.count = 0;
-        res->backup = check_beside(c, PATH_BACKUP_MANIFEST, NULL, NULL, &n_backup,
-                                   &c->factory_names);
+        res->backup = check_beside(c, PATH_BACKUP_MANIFEST, NULL, NULL, &n_backup, &factory, NULL,
+                                   NULL);
+        c->floor_proven = res->primary == QPYBAK_MANIFEST_OK &&
+                          res->backup == QPYBAK_MANIFEST_OK && factory.count == primary.count &&
+                          factory.sum == primary.sum;
     }
 
     if (res->primary == QPYBAK_MANIFEST_OK) {

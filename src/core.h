@@ -99,16 +99,13 @@ struct run {
     const char *fail_path;
     char *err_path;
 
-    struct name_sum factory_names; /* the backup manifest's, when read
-                                      whole (choose.c) */
     uint8_t *bloom;      /* names seen so far (duplicate check), may be 0: */
     size_t bloom_bits;   /* the first bits of the spare buffer (index.c) */
     uint8_t bloom_k;
 
     uint8_t report_state; /* REPORT_*, below */
-    bool floor_proven;    /* every factory name is in the user manifest in
-                             use (floor.c) */
-    bool shadow_deferred; /* the stale shadow is repaired after the checks */
+    bool floor_proven;    /* every factory name is in the primary, which
+                             is in use (floor.c) */
     bool fota_retry;      /* an install failed on a storage error */
 };
 enum { REPORT_NONE, REPORT_OPEN, REPORT_FAILED };
@@ -243,9 +240,14 @@ enum qpybak_reason staging_name_check(const char *name, size_t len, size_t name_
 int mfile_open(struct run *c, struct mfile *m, const char *path);
 void mfile_close(struct mfile *m);
 int mfile_next(struct mfile *m, struct qpybak_entry *e);
-/* Validates a manifest (its syntax: reader_skim) and counts its entries. */
+/* Validates a manifest and counts its entries. */
 enum qpybak_mstate manifest_check(struct run *c, const char *path, uint32_t *entries);
-void choose_source(struct run *c);
+/* Chooses the user manifest (docs/design.md, "Choosing the user
+ * manifest"); ahead, when not NULL, is given each entry of the primary as
+ * it is validated - before anyone knows whether the primary is valid
+ * (boot.c: reading files ahead). */
+typedef void (*entry_fn)(struct run *c, const struct qpybak_entry *e, void *ctx);
+void choose_source(struct run *c, entry_fn ahead, void *ctx);
 /* Finds the first valid entry of name, searching on from the last find:
  * 1 and *found, 0 when absent, or an error. */
 int mfile_lookup(struct run *c, struct mfile *m, const char *path, const char *name, size_t len,
@@ -295,7 +297,7 @@ int stage_holds_tracked(struct run *c, const char *stage, size_t len);
 /* One staged file's outcome: counted, and reported through on_update. */
 void fota_report_update(struct run *c, const struct qpybak_fota_event *ev);
 
-/* floor.c: adds a valid entry's name to a sum (choose.c, boot.c). */
+/* floor.c: adds a valid entry's name to a sum (choose.c). */
 void name_sum_add(struct name_sum *s, const struct qpybak_entry *e);
 /* floor.c: the entries the backup manifest lists and the user manifest in
  * use (c->source_path) does not.  floor_open puts the pass cursor on the

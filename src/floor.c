@@ -11,11 +11,10 @@
  * Finding the dropped entries costs nothing on an intact boot when the
  * primary and the backup manifest are the same bytes (as pack writes
  * them): choose_source compares them while it validates the primary.
- * Else the backup manifest is read whole there and its names summed
- * (struct name_sum), and the check pass sums the names of the user manifest
- * it reads anyway: the same sum and count prove the floor, in any order.
- * Only otherwise is each factory name looked up in the user manifest in
- * use, reading on from the last find.
+ * Else it reads the backup manifest whole, and the same sum and count of
+ * name keys (struct name_sum) in both prove the floor, in any order.  Only
+ * otherwise is each factory name looked up in the user manifest in use,
+ * reading on from the last find.
  *
  * What a dropped entry recorded (a calc'd edit, an update) is often still
  * in the shadow: a writer that rewrote the primary since the last boot

@@ -309,7 +309,7 @@ int fota_resume(struct run *c)
     }
 
     /* 0. Only a journal confined to one staging folder is followed. */
-    choose_source(c);
+    choose_source(c, NULL, NULL);
     err = journal_confined(c, &stage);
     if (err == QPYBAK_ERR_CORRUPT) {
         note_error(c, io_remove(c, PATH_JOURNAL), PATH_JOURNAL);
@@ -340,7 +340,7 @@ int fota_resume(struct run *c)
     }
 
     /* 2. One rewrite of the user manifest for the tracked ones. */
-    choose_source(c);
+    choose_source(c, NULL, NULL);
     if (c->source_path) {
         r = manifest_changes(c, take_journal_value, NULL);
         if (r < 0 || (r > 0 && manifest_rewrite(c, take_journal_value, NULL) != 0))

@@ -369,47 +369,6 @@ int json_string(struct qpybak_reader *r, char *out, size_t cap, size_t *len, uns
     return 0;
 }
 
-/* Steps over the string at the cursor, refusing what json_string refuses
- * and decoding nothing: the skimming reader's (reader_skim) and
- * json_skip_value's way through strings. */
-static int skip_string(struct qpybak_reader *r)
-{
-    int c;
-
-    if (next_byte(r) != '"')
-        return QPYBAK_ERR_CORRUPT;
-    for (;;) {
-        while (r->pos < r->len) {
-            uint8_t b = r->chunk[r->pos];
-
-            if (b == '"' || b == '\\' || b < 0x20)
-                break;
-            r->pos++;
-        }
-        c = next_byte(r);
-        if (c == '"')
-            return 0;
-        if (c == JSON_END)
-            return json_end_error(r);
-        if (c < 0x20)
-            return QPYBAK_ERR_CORRUPT; /* raw control characters are not JSON */
-        if (c != '\\')
-            continue; /* a chunk ended inside the string */
-        c = next_byte(r);
-        if (c == 'u') {
-            long v = read_u4(r);
-
-            if (v < 0)
-                return v == -2 ? json_end_error(r) : QPYBAK_ERR_CORRUPT;
-        } else if (c == JSON_END) {
-            return json_end_error(r);
-        } else if (c != '"' && c != '\\' && c != '/' && c != 'b' && c != 'f' && c != 'n' &&
-                   c != 'r' && c != 't') {
-            return QPYBAK_ERR_CORRUPT;
-        }
-    }
-}
-
 static bool is_digit(int c)
 {
     return c >= '0' && c <= '9';
@@ -518,7 +477,7 @@ int json_object_member(struct qpybak_reader *r, bool *first, char *key, size_t c
     c = json_peek(r);
     if (c != '"')
         return c == JSON_END ? json_end_error(r) : QPYBAK_ERR_CORRUPT;
-    err = key != NULL ? json_string(r, key, cap, len, flags, 0) : skip_string(r);
+    err = json_string(r, key, cap, len, flags, 0);
     if (!err)
         err = json_expect(r, ':');
     return err ? err : 1;
@@ -542,9 +501,12 @@ static int literal(struct qpybak_reader *r, const char *word)
 static int skip_scalar(struct qpybak_reader *r, int c)
 {
     struct json_number num;
+    char sink[1];
+    size_t len;
+    unsigned flags;
 
     switch (c) {
-    case '"': return skip_string(r);
+    case '"': return json_string(r, sink, sizeof sink, &len, &flags, 0);
     case 't': return literal(r, "true");
     case 'f': return literal(r, "false");
     case 'n': return literal(r, "null");

@@ -77,8 +77,7 @@ int json_number(struct qpybak_reader *r, struct json_number *num);
  * member's key decoded (as json_string does) and the cursor at its value,
  * 0 after the closing '}', or an error.  One comma before the '}' is
  * taken, as QuecPython's ujson takes it, and noted in r->warnings
- * (QPYBAK_WARN_TRAILING_COMMA).  key NULL: the key is checked, not
- * decoded (cap, len and flags are not used).
+ * (QPYBAK_WARN_TRAILING_COMMA).
  */
 int json_object_member(struct qpybak_reader *r, bool *first, char *key, size_t cap, size_t *len,
                        unsigned *flags);
@@ -91,14 +90,6 @@ int json_skip_value(struct qpybak_reader *r);
  * gives the last entry's, or NULL when it had none. */
 void reader_accept_from(struct qpybak_reader *r, char *buf, size_t size);
 const char *reader_from(const struct qpybak_reader *r, size_t *len);
-
-/* Validation without decoding (manifest_read.c): steps over the next
- * entry as qpybak_reader_next does - 1, 0 at the end, or the same error
- * for the same document - checking its JSON syntax alone.  A document
- * is corrupt or not whatever its entries hold (invalid entries are
- * entries), so this says what the full reader would, at a fraction of
- * the cost. */
-int reader_skim(struct qpybak_reader *r);
 
 /* The error to return once input ended early: the source's, or CORRUPT. */
 int json_end_error(const struct qpybak_reader *r);

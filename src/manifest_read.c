@@ -229,26 +229,7 @@ static int read_entry(struct qpybak_reader *r, struct qpybak_entry *e)
     return 0;
 }
 
-/* One array element skimmed: its syntax checked, nothing decoded. */
-static int skim_entry(struct qpybak_reader *r)
-{
-    size_t key_len; /* not used: the key is skipped */
-    unsigned flags;
-    bool first = true;
-    int more;
-
-    if (json_peek(r) != '{')
-        return json_skip_value(r);
-    while ((more = json_object_member(r, &first, NULL, 0, &key_len, &flags)) == 1) {
-        more = json_skip_value(r);
-        if (more)
-            return more;
-    }
-    return more;
-}
-
-/* The array around the elements, for both readers: entry NULL skims. */
-static int next_element(struct qpybak_reader *r, struct qpybak_entry *entry)
+int qpybak_reader_next(struct qpybak_reader *r, struct qpybak_entry *entry)
 {
     int c, err;
 
@@ -290,7 +271,7 @@ static int next_element(struct qpybak_reader *r, struct qpybak_entry *entry)
         return r->error ? r->error : QPYBAK_ERR_CORRUPT;
     }
 
-    err = entry ? read_entry(r, entry) : skim_entry(r);
+    err = read_entry(r, entry);
     if (err) {
         r->state = R_CORRUPT;
         if (err == QPYBAK_ERR_CORRUPT && r->error)
@@ -313,14 +294,4 @@ finish:
 corrupt:
     r->state = R_CORRUPT;
     return r->error ? r->error : QPYBAK_ERR_CORRUPT;
-}
-
-int qpybak_reader_next(struct qpybak_reader *r, struct qpybak_entry *entry)
-{
-    return next_element(r, entry);
-}
-
-int reader_skim(struct qpybak_reader *r)
-{
-    return next_element(r, NULL);
 }

@@ -94,7 +94,6 @@
 #define own_temp_name qpybak__own_temp_name
 #define reader_accept_from qpybak__reader_accept_from
 #define reader_from qpybak__reader_from
-#define reader_skim qpybak__reader_skim
 #define spare_split qpybak__spare_split
 #define stage_holds_tracked qpybak__stage_holds_tracked
 #define staging_name_check qpybak__staging_name_check

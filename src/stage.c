@@ -230,7 +230,7 @@ int qpybak_fota_apply(const struct qpybak_config *cfg, const char *stage,
         goto unlock;
     }
     /* Its files are removed once installed: never a folder of tracked files. */
-    choose_source(c);
+    choose_source(c, NULL, NULL);
     r = stage_holds_tracked(c, stage, stage_len);
     if (r != 0) {
         if (r > 0)

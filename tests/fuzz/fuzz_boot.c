@@ -438,9 +438,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const size_t name_maxes[NAME_MAXES] = {0, 24, 64, 400};
     static uint64_t buffer_a[65536 / 8], buffer_b[65536 / 8];
-    struct ram_port *p0, *a, *b, *s;
+    struct ram_port *p0, *a, *b, *s, *q;
     struct qpybak_config cfg;
-    struct qpybak_result res, res_b, res_s, res2;
+    struct qpybak_result res, res_b, res_s, res2, res_q;
     struct fault fault = {0, 0, false, false};
     struct qpybak_port ro;
     bool readonly;
@@ -464,7 +464,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     a = ram_port_new();
     b = ram_port_new();
     s = ram_port_new();
-    FZ_CHECK(p0 && a && b && s, "out of memory");
+    q = ram_port_new();
+    FZ_CHECK(p0 && a && b && s && q, "out of memory");
     if (!build(p0, data + 2, size - 2))
         goto out;
     if (debugging()) {
@@ -475,7 +476,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ram_port_copy_tree(a, p0);
     ram_port_copy_tree(b, p0);
     ram_port_copy_tree(s, p0);
-    a->bak_readonly = b->bak_readonly = s->bak_readonly = true;
+    ram_port_copy_tree(q, p0);
+    a->bak_readonly = b->bak_readonly = s->bak_readonly = q->bak_readonly = true;
     if (data[0] & 0x10)
         a->jitter = s->jitter = data[1] + 1u;
     if (data[0] & 0x80)
@@ -601,6 +603,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
              "results differ between buffer sizes");
     FZ_CHECK(ram_port_equal(a, b), "the final trees differ between buffer sizes");
 
+    /* 4b. Without an on_file callback boot reads files ahead while it
+     * validates the primary (docs/design.md, "Boot, step by step"): the
+     * same outcome, the same tree. */
+    cfg.port = &q->port;
+    cfg.buffer = buffer_b;
+    cfg.buffer_size = buf_a;
+    cfg.on_file = NULL;
+    cfg.ctx = NULL;
+    rc = qpybak_status(&cfg, &res_q);
+    FZ_CHECK(rc == 0 && q->stats.mutations == 0 && q->stats.write_opens == 0 &&
+                 memcmp(res_s.counts, res_q.counts, sizeof res_q.counts) == 0 &&
+                 res_s.source == res_q.source && res_s.warnings == res_q.warnings,
+             "status without on_file: a different result, or a change");
+    rc = qpybak_boot(&cfg, &res_q);
+    cfg.on_file = on_file;
+    FZ_CHECK(rc == 0, "boot without on_file returned %d", rc);
+    check_port(q, "boot without on_file");
+    FZ_CHECK(memcmp(res.counts, res_q.counts, sizeof res.counts) == 0 &&
+                 res.source == res_q.source && res.primary == res_q.primary &&
+                 res.shadow == res_q.shadow && res.backup == res_q.backup &&
+                 res.repaired == res_q.repaired && res.manifest_written == res_q.manifest_written &&
+                 res.report_written == res_q.report_written && res.error == res_q.error &&
+                 res.warnings == res_q.warnings && res.dropped == res_q.dropped &&
+                 res.stale_temps == res_q.stale_temps,
+             "boot without on_file: a different result");
+    FZ_CHECK(ram_port_equal(a, q), "boot without on_file: a different tree");
+
     /* 5. After a clean boot: manifests whole, and a second boot is quiet. */
     if (res.enabled && res.error == 0 && res.source != QPYBAK_SOURCE_NONE) {
         const uint8_t *pri, *sha;
@@ -644,5 +673,6 @@ out:
     ram_port_free(a);
     ram_port_free(b);
     ram_port_free(s);
+    ram_port_free(q);
     return 0;
 }

@@ -28,19 +28,12 @@
  *   0 and has exactly the reference's entries, valid ones with the same
  *   name (in its normal form), crc32, size and warnings, and the document's
  *   warning exactly when it had a trailing comma; an invalid or too-deep
- *   document ends with QPYBAK_ERR_CORRUPT;
- * - the skimming reader validation uses (reader_skim, src/json.h) gives
- *   the same count of entries, the same end and the same document
- *   warnings as the full reader, split alike.
+ *   document ends with QPYBAK_ERR_CORRUPT.
  */
 #include <stdbool.h>
 
 #include "fuzz_util.h"
 #include "json_ref.h"
-
-/* The core's internal skimming reader (src/json.h): linked under its
- * qpybak__ name (src/prefix.h). */
-int qpybak__reader_skim(struct qpybak_reader *r);
 
 #define MAX_ENTRIES_RECORDED 4096
 
@@ -158,30 +151,6 @@ static void read_all(const uint8_t *doc, size_t len, size_t chunk_size, size_t n
         FZ_CHECK(ret != 0, "a failing source gave a well-formed end");
 }
 
-/* The same reading skimmed: it must agree with the full reader's rec. */
-static void skim_all(const uint8_t *doc, size_t len, size_t chunk_size, uint32_t seed,
-                     int end_error, const struct rec *full)
-{
-    static uint8_t chunk[4096 + 64];
-    static char name[4097 + 64];
-    struct qpybak_reader r;
-    struct fz_src src;
-    size_t n = 0;
-    int ret;
-
-    fz_src_init(&src, doc, len, seed, 0, end_error);
-    qpybak_reader_init(&r, fz_read, &src, chunk, chunk_size, name, 2);
-    while ((ret = qpybak__reader_skim(&r)) == 1) {
-        FZ_CHECK(r.pos <= r.len && r.len <= chunk_size, "skim: cursor out of the chunk");
-        n++;
-    }
-    FZ_CHECK(ret == full->result, "skim ends with %d, the reader with %d", ret, full->result);
-    FZ_CHECK(n == full->n, "skim: %zu entries, the reader %zu", n, full->n);
-    FZ_CHECK(r.warnings == full->warnings, "skim: warnings 0x%x, the reader 0x%x", r.warnings,
-             full->warnings);
-    FZ_CHECK(r.index == n, "skim: index %u after %zu entries", r.index, n);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const size_t chunks[] = {16, 17, 31, 64, 100, 4096};
@@ -206,8 +175,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The same document, read whole, is the baseline. */
     read_all(doc, len, 4096, name_size, 0, 0, &rec_a, &ref);
     read_all(doc, len, chunk_size, name_size, seed, end_error, &rec_b, &ref);
-    skim_all(doc, len, 4096, 0, 0, &rec_a);
-    skim_all(doc, len, chunk_size, seed, end_error, &rec_b);
 
     /* Split-independence: the same entries, the same end (unless the
      * source failed, which may cut the entries short). */

@@ -64,6 +64,7 @@ INDIRECT = [
     (None, r"r->read", "reader source"),           # a reader's byte source
     (None, r"o->write", "jout output"),
     (None, r"fn", "rewrite hook"),                 # the manifest rewrite's value hook
+    (None, r"ahead", "entry hook"),                # choose_source's, boot's reading ahead
 ]
 # The core's functions of each kind (the functions whose address is
 # taken).  A kind may also reach a caller's function (the public readers
@@ -74,6 +75,7 @@ KINDS = {
     "jout output": ["outfile_write"],
     "rewrite hook": ["take_factory_value", "take_journal_value", "set_value"],
     "port list": ["batch_add"],
+    "entry hook": ["read_ahead"],
 }
 
 
