@@ -440,7 +440,10 @@ struct qpybak_config {
     void *buffer;                   /* required: the work buffer */
     size_t buffer_size;             /* at least qpybak_buffer_min(name_max) */
     size_t name_max;                /* longest device path, default 255 */
-    /* Optional: called once per manifest entry with its outcome. */
+    /* Optional: called once per manifest entry with its outcome.  Without
+     * it, boot and status check the files while they validate the user
+     * manifest and read that manifest once instead of twice (the events
+     * of a manifest not yet known valid could not be sent). */
     void (*on_file)(void *ctx, const struct qpybak_file_event *event);
     /* Optional: called once per staged file by FOTA apply and boot. */
     void (*on_update)(void *ctx, const struct qpybak_fota_event *event);
