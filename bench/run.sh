@@ -7,6 +7,7 @@
 #   bash bench/run.sh              the full run (about 6-8 minutes)
 #   bash bench/run.sh --smoke      tiny sizes, < 30 s: checks that it all works
 #   bash bench/run.sh --only crc,footprint     some sections only
+#   (sections: crc,verify,pack,ext4,scaling,lookups,device,footprint,target)
 #
 # Options:
 #   --build-dir DIR   where to configure (default: build-bench/ in the repo)
@@ -20,7 +21,8 @@
 #   --ext4-dir DIR    where the image file goes (default /var/tmp, a disk)
 # Needs: cmake, a C compiler, zlib1g-dev, libisal-dev, python3; optional:
 # rhash, cksfv (their rows are left out without them), arm-none-eabi-gcc
-# and riscv64-unknown-elf-gcc (footprint).
+# and riscv64-unknown-elf-gcc (footprint, target), qemu-system-arm and
+# newlib for arm-none-eabi (target: the core on QEMU's Cortex-M4).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
