@@ -102,6 +102,7 @@ static enum qpybak_mstate check_beside(struct run *c, const char *path,
     struct qpybak_reader *r = &c->pass.reader;
     struct qpybak_entry e;
     struct compare t;
+    size_t size;
     int err, i;
 
     mfile_close(&c->pass);
@@ -128,9 +129,11 @@ static enum qpybak_mstate check_beside(struct run *c, const char *path,
             t.side[i].handle = io_open(c, beside[i], QPYBAK_O_READ);
         t.side[i].same = t.side[i].handle >= 0;
     }
-    /* Every cursor's chunk has the same size: each read is compared in
-     * one go. */
-    qpybak_reader_init(r, compare_read, &t, r->chunk, r->chunk_size, r->name, r->name_size);
+    /* The chunk no larger than the sides' (workspace.c makes them all
+     * alike): each read is compared in one go, within their chunks. */
+    size = min_size(r->chunk_size, min_size(c->rescan.reader.chunk_size,
+                                            c->lookup.reader.chunk_size));
+    qpybak_reader_init(r, compare_read, &t, r->chunk, size, r->name, r->name_size);
     while ((err = qpybak_reader_next(r, &e)) == 1) {
         (*entries)++;
         if (names != NULL)
@@ -163,7 +166,7 @@ void choose_source(struct run *c, entry_fn ahead, void *ctx)
     static const char *const beside[2] = {PATH_SHADOW, PATH_BACKUP_MANIFEST};
     struct qpybak_result *res = c->result;
     struct name_sum primary = {0, 0}, factory = {0, 0};
-    uint32_t n_primary, n_shadow, n_backup = 0;
+    uint32_t n_primary = 0, n_shadow = 0, n_backup = 0;
     bool same[2];
 
     /* The primary is validated while the shadow and the backup manifest are

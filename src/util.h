@@ -50,6 +50,11 @@ static inline uint32_t fnv1a(const char *s, size_t n)
     return h;
 }
 
+static inline size_t min_size(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
+
 static inline size_t str_len(const char *s)
 {
     size_t n = 0;

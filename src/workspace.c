@@ -53,11 +53,6 @@ size_t qpybak_buffer_min(size_t name_max)
     return layout_size(name_max, LAYOUT_BOOT);
 }
 
-static size_t min_size(size_t a, size_t b)
-{
-    return a < b ? a : b;
-}
-
 /* Takes n bytes from the front of the free area. */
 static uint8_t *take(uint8_t **free_at, size_t n)
 {
