@@ -397,6 +397,7 @@ static void clean_folder(struct run *c, const struct qpybak_entry *e, struct ahe
 static void read_ahead(struct run *c, const struct qpybak_entry *e, void *ctx)
 {
     struct ahead *a = (struct ahead *)ctx;
+    struct value recorded = value_of(e);
     struct file_sum sum;
 
     if (!a->on)
@@ -407,7 +408,7 @@ static void read_ahead(struct run *c, const struct qpybak_entry *e, void *ctx)
     }
     clean_folder(c, e, a);
     sum.err = file_checksum_upto(&c->inst, e->name, e->size, &sum.crc, &sum.size, &sum.zeros);
-    if (sum.err != 0 || sum.crc != e->crc || sum.size != e->size) {
+    if (sum.err != 0 || !value_matches(&recorded, sum.crc, sum.size)) {
         a->on = false;
         return;
     }
@@ -561,11 +562,8 @@ static void run_locked(struct run *c, enum mode mode)
     ahead.mode = mode;
     ahead.on = c->cfg->on_file == NULL;
     choose_source(c, ahead.on ? read_ahead : NULL, &ahead);
-    if (res->source != QPYBAK_SOURCE_PRIMARY) {
-        /* those files were read for a manifest not in use */
-        mem_zero(&ahead, sizeof ahead);
-        ahead.mode = mode;
-    }
+    if (res->source != QPYBAK_SOURCE_PRIMARY)
+        ahead.verified = 0; /* those files were read for a manifest not in use */
     if (mode == MODE_BOOT) {
         repair_manifests(c);
         /* A missing backup manifest alone is no reason to write: it would
@@ -577,12 +575,13 @@ static void run_locked(struct run *c, enum mode mode)
 
     /* 4-5. Check every entry, restoring in boot mode, then the factory
      *      files missing from the user manifest. */
-    if (c->source_path && ahead.verified == c->source_entries)
-        res->counts[QPYBAK_STATE_OK] += ahead.verified; /* every file matched */
-    else if (c->source_path)
-        changes = check_entries(c, &ahead);
-    if (c->source_path)
+    if (c->source_path) {
+        if (ahead.verified == c->source_entries)
+            res->counts[QPYBAK_STATE_OK] += ahead.verified; /* every file matched */
+        else
+            changes = check_entries(c, &ahead);
         changes += check_floor(c, mode);
+    }
 
     /* 6. One rewrite of the user manifest (primary, then shadow); or the
      *    stale shadow's repair that waited for the checks. */
